@@ -1,0 +1,20 @@
+import { IsOptionalDatabaseUrl, IsPort } from '@caudal/platform';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+
+/** Everything the connector API reads from the environment. */
+export class ConnectorApiConfig {
+  @IsPort()
+  PORT = 3001;
+
+  @IsOptional()
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Unset: the embedded PostgreSQL. */
+  @IsOptionalDatabaseUrl()
+  SOURCE_DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}

@@ -1,0 +1,85 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigValidationError } from '../config/env-config';
+
+/** A bad command line: printed as one line and answered with exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** parseArgs that reports unknown or malformed options as a UsageError. */
+export function parseCommandArgs<T extends ParseArgsConfig['options']>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+}
+
+export interface Command {
+  summary: string;
+  usage?: string;
+  run(args: string[]): Promise<number | void>;
+}
+
+function help(program: string, commands: Record<string, Command>): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(
+    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}${command.usage ? `\n  ${' '.repeat(width)}  usage: ${command.usage}` : ''}`,
+  );
+  return `Usage: ${program} <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Runs one command of a program and exits: 0 on success (or the command's own code), 1 on a
+ * failure, 2 on a bad command line or bad configuration, with a one-line reason on stderr.
+ */
+export function runCommands(program: string, commands: Record<string, Command>, argv = process.argv.slice(2)): void {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(help(program, commands));
+    process.exit(name ? EXIT.ok : EXIT.usage);
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`${program}: unknown command "${name}" (commands: ${Object.keys(commands).join(', ')})\n`);
+    process.exit(EXIT.usage);
+  }
+  command.run(args).then(
+    (code) => {
+      if (code !== undefined) process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`${program} ${name}: ${error.message}${command.usage ? `\nusage: ${command.usage}` : ''}\n`);
+        process.exit(EXIT.usage);
+      }
+      if (error instanceof ConfigValidationError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(EXIT.usage);
+      }
+      process.stderr.write(`${program} ${name} failed: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exit(EXIT.failed);
+    },
+  );
+}
+
+/** Runs `cleanup` once on SIGINT / SIGTERM, then exits 0 (or 1 if the cleanup failed). */
+export function onShutdown(cleanup: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`received ${signal}, shutting down\n`);
+    cleanup().then(
+      () => process.exit(EXIT.ok),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(EXIT.failed);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,22 @@
+export { ConfigValidationError, loadConfig } from './config/env-config';
+export { IsOptionalDatabaseUrl, IsPort } from './config/config-decorators';
+export { parseDatabaseUrl, redactDatabaseUrl, withDatabaseName, type DatabaseKind } from './database/database-url';
+export { Database, openDatabase, type DatabaseSpec } from './database/database';
+export {
+  ensureEmbeddedPostgres,
+  stopEmbeddedPostgres,
+  type EmbeddedOptions,
+  type EmbeddedPostgres,
+} from './embedded/embedded-postgres';
+export { caudalHome, findWorkspaceRoot } from './embedded/workspace-home';
+export { createLogger, PinoNestLogger, type Logger } from './logging/logger';
+export { createHttpApp, type HttpAppOptions } from './http/http-app';
+export { HttpErrorFilter } from './http/http-error.filter';
+export { HealthModule, type HealthCheck } from './http/health.module';
+export {
+  createValidationPipe,
+  flattenValidationErrors,
+  RequestValidationException,
+  type FieldError,
+} from './http/request-validation';
+export { EXIT, onShutdown, parseCommandArgs, runCommands, UsageError, type Command } from './cli/cli';

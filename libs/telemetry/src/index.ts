@@ -1,0 +1,30 @@
+export { VARIABLES, VARIABLE_NAMES, isVariableName, type VariableName } from './variables';
+export { SOURCE_ROLE, SOURCE_DATA_TABLE } from './source/source-schema';
+export { SOURCE_MIGRATIONS } from './source/migrations';
+export { BASEL_WEATHER_CSV, parseBaselWeather, readBaselWeather, type HourlyWeather } from './seeding/basel-weather';
+export { interpolateToMinutes, MINUTE_MS, type TimedValue } from './seeding/interpolate';
+export { DEMO_TURBINE, kmhToMs, powerKw, type PowerCurve } from './seeding/power-curve';
+export { hashNoise, mulberry32 } from './seeding/noise';
+export {
+  randomReadings,
+  readingsFromWeather,
+  type RandomReadingsOptions,
+  type ReadingColumns,
+} from './seeding/synthesize';
+export { hasReadings, upsertReadings, type SeedResult } from './seeding/source-writer';
+export { parseIsoTimestamp } from './readings/timestamp';
+export {
+  decodeCursor,
+  encodeCursor,
+  negotiateFormat,
+  orderVariables,
+  READINGS_FORMATS,
+  READINGS_PAGE_LIMIT,
+  splitVariables,
+  unknownVariables,
+  type ReadingsFormat,
+  type ReadingsPageQuery,
+  type ReadingsRange,
+} from './readings/readings-query';
+export { ReadingsFormatter, type ReadingRow } from './readings/readings-format';
+export { ReadingsRepository, type VariableCoverage } from './readings/readings-repository';

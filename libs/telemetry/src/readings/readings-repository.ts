@@ -1,0 +1,90 @@
+import type { Pool, PoolClient } from 'pg';
+import Cursor from 'pg-cursor';
+import { VARIABLES, type VariableName } from '../variables';
+import type { ReadingRow } from './readings-format';
+import type { ReadingsPageQuery, ReadingsRange } from './readings-query';
+
+export interface VariableCoverage {
+  name: VariableName;
+  unit: string;
+  description: string;
+  first: Date | null;
+  last: Date | null;
+}
+
+const STREAM_BATCH = 2000;
+
+// Column names come only from VARIABLES (validated names), never from the request text.
+function selectList(variables: readonly VariableName[]): string {
+  return [`(extract(epoch FROM "timestamp") * 1000)::float8`, ...variables].join(', ');
+}
+
+/** Reads of source.data: one page by keyset, a whole range as a stream, and per-variable coverage. */
+export class ReadingsRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /** Up to `limit` readings after the cursor, plus whether more follow. */
+  async findPage(query: ReadingsPageQuery): Promise<{ rows: ReadingRow[]; hasMore: boolean }> {
+    const from = query.after && query.after >= query.start ? query.after : query.start;
+    const op = query.after && query.after >= query.start ? '>' : '>=';
+    const result = await this.pool.query<ReadingRow>({
+      name: `readings_page_${op === '>' ? 'after' : 'from'}_${query.variables.join('_')}`,
+      text:
+        `SELECT ${selectList(query.variables)} FROM source.data ` +
+        `WHERE "timestamp" ${op} $1 AND "timestamp" < $2 ORDER BY "timestamp" LIMIT $3`,
+      values: [from, query.end, query.limit + 1],
+      rowMode: 'array',
+    });
+    const hasMore = result.rows.length > query.limit;
+    return { rows: hasMore ? result.rows.slice(0, query.limit) : result.rows, hasMore };
+  }
+
+  /**
+   * Every reading of the range, in batches read from a server-side cursor: memory stays bounded by
+   * one batch however long the range. The connection is released when the iteration ends or stops.
+   */
+  async *streamRange(range: ReadingsRange, batchSize = STREAM_BATCH): AsyncGenerator<ReadingRow[]> {
+    const client: PoolClient = await this.pool.connect();
+    const cursor = client.query(
+      new Cursor<ReadingRow>(
+        `SELECT ${selectList(range.variables)} FROM source.data ` +
+          `WHERE "timestamp" >= $1 AND "timestamp" < $2 ORDER BY "timestamp"`,
+        [range.start, range.end],
+        { rowMode: 'array' },
+      ),
+    );
+    let failed = false;
+    try {
+      for (;;) {
+        const rows = await cursor.read(batchSize);
+        if (rows.length === 0) break;
+        yield rows;
+      }
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      await cursor.close().catch(() => {
+        failed = true;
+      });
+      // A connection whose cursor failed is discarded rather than returned to the pool.
+      client.release(failed);
+    }
+  }
+
+  async coverage(): Promise<VariableCoverage[]> {
+    const bounds = VARIABLES.flatMap((v) => [
+      `(SELECT "timestamp" FROM source.data WHERE ${v.name} IS NOT NULL ORDER BY "timestamp" LIMIT 1) AS "${v.name}_first"`,
+      `(SELECT "timestamp" FROM source.data WHERE ${v.name} IS NOT NULL ORDER BY "timestamp" DESC LIMIT 1) AS "${v.name}_last"`,
+    ]);
+    const { rows } = await this.pool.query<Record<string, Date | null>>(`SELECT ${bounds.join(', ')}`);
+    const row = rows[0] ?? {};
+    return VARIABLES.map((v) => ({
+      name: v.name,
+      unit: v.unit,
+      description: v.description,
+      first: row[`${v.name}_first`] ?? null,
+      last: row[`${v.name}_last`] ?? null,
+    }));
+  }
+}
