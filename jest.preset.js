@@ -6,7 +6,14 @@ const swcrc = JSON.parse(require('node:fs').readFileSync(path.join(__dirname, '.
 module.exports = {
   testEnvironment: 'node',
   testEnvironmentOptions: { customExportConditions: ['@caudal/source', 'node', 'require', 'default'] },
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }],
+    // Dependencies that ship ES modules only (Nest 12 and others): Node 20 can require() them,
+    // jest's module system cannot, so they are compiled to CommonJS (cached after the first run).
+    '/node_modules/.+\\.m?js$': path.join(__dirname, 'tools/jest/esm-to-cjs.js'),
+  },
+  transformIgnorePatterns: [],
+  testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: [path.join(__dirname, 'tools/jest/setup-env.js')],
 };

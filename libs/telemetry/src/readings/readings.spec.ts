@@ -1,0 +1,99 @@
+import { ReadingsFormatter, type ReadingRow } from './readings-format';
+import { decodeCursor, encodeCursor, negotiateFormat, orderVariables, splitVariables } from './readings-query';
+import { parseIsoTimestamp } from './timestamp';
+
+describe('parseIsoTimestamp', () => {
+  it.each([
+    ['2024-10-01', '2024-10-01T00:00:00.000Z'],
+    ['2024-10-01T06:30', '2024-10-01T06:30:00.000Z'],
+    ['2024-10-01T06:30:15', '2024-10-01T06:30:15.000Z'],
+    ['2024-10-01 06:30:15.5', '2024-10-01T06:30:15.500Z'],
+    ['2024-10-01T06:30:15.123456Z', '2024-10-01T06:30:15.123Z'],
+    ['2024-10-01T06:30:00+02:00', '2024-10-01T04:30:00.000Z'],
+    ['2024-10-01T06:30:00-0330', '2024-10-01T10:00:00.000Z'],
+    ['2024-10-01T06:30:00+05', '2024-10-01T01:30:00.000Z'],
+    ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+  ])('reads %s as %s (no offset means UTC)', (text, iso) => {
+    expect(parseIsoTimestamp(text)?.toISOString()).toBe(iso);
+  });
+
+  it.each(['', 'yesterday', '2024-13-01', '2023-02-29', '2024-04-31', '2024-10-01T24:00', '2024-10-01T10:60',
+    '2024-10-01T10:00:61', '2024-10-01T10:00+25:00', '2024/10/01', '1727740800', '2024-10-01Z'])(
+    'rejects %p',
+    (text) => {
+      expect(parseIsoTimestamp(text)).toBeUndefined();
+    },
+  );
+});
+
+describe('variables', () => {
+  it('splits comma lists and repeated parameters, trimming blanks', () => {
+    expect(splitVariables('wind_speed, power')).toEqual(['wind_speed', 'power']);
+    expect(splitVariables(['power', 'wind_speed,ambient_temperature'])).toEqual([
+      'power',
+      'wind_speed',
+      'ambient_temperature',
+    ]);
+    expect(splitVariables(',')).toEqual([]);
+    expect(splitVariables(undefined)).toEqual(['wind_speed', 'power', 'ambient_temperature']);
+  });
+
+  it('orders known variables canonically without duplicates', () => {
+    expect(orderVariables(['power', 'wind_speed', 'power'])).toEqual(['wind_speed', 'power']);
+  });
+});
+
+describe('negotiateFormat', () => {
+  it('prefers the explicit format, then Accept, then JSON', () => {
+    expect(negotiateFormat('csv', 'application/x-ndjson')).toBe('csv');
+    expect(negotiateFormat(undefined, 'application/x-ndjson')).toBe('ndjson');
+    expect(negotiateFormat(undefined, 'text/csv;q=0.9')).toBe('csv');
+    expect(negotiateFormat(undefined, '*/*')).toBe('json');
+    expect(negotiateFormat(undefined, undefined)).toBe('json');
+  });
+});
+
+describe('cursor', () => {
+  it('round-trips a timestamp', () => {
+    const at = new Date('2024-10-01T23:59:00.000Z');
+    const cursor = encodeCursor(at);
+    expect(cursor).toMatch(/^r1\.[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(cursor)).toEqual(at);
+  });
+
+  it.each(['', 'abc', 'r1.', 'r1.!!!', `r1.${Buffer.from('12a').toString('base64url')}`, 'r2.MTIz'])(
+    'rejects %p',
+    (cursor) => {
+      expect(decodeCursor(cursor)).toBeUndefined();
+    },
+  );
+});
+
+describe('ReadingsFormatter', () => {
+  const rows: ReadingRow[] = [
+    [Date.UTC(2024, 9, 1, 0, 0), 4.5, 100],
+    [Date.UTC(2024, 9, 1, 0, 1), null, 0.25],
+  ];
+  const formatter = new ReadingsFormatter(['wind_speed', 'power']);
+
+  it('writes a JSON page that parses to the documented shape', () => {
+    const range = { start: new Date(Date.UTC(2024, 9, 1)), end: new Date(Date.UTC(2024, 9, 2)), variables: formatter.variables.slice() };
+    expect(JSON.parse(formatter.jsonPage(range, rows, 'r1.x'))).toEqual({
+      start: '2024-10-01T00:00:00.000Z',
+      end: '2024-10-02T00:00:00.000Z',
+      variables: ['wind_speed', 'power'],
+      items: [
+        { timestamp: '2024-10-01T00:00:00.000Z', wind_speed: 4.5, power: 100 },
+        { timestamp: '2024-10-01T00:01:00.000Z', wind_speed: null, power: 0.25 },
+      ],
+      next_cursor: 'r1.x',
+    });
+  });
+
+  it('writes NDJSON lines and CSV with a header, nulls empty', () => {
+    expect(formatter.ndjsonLines(rows).split('\n')).toHaveLength(3);
+    expect(formatter.csvHeader() + formatter.csvLines(rows)).toBe(
+      'timestamp,wind_speed,power\n2024-10-01T00:00:00.000Z,4.5,100\n2024-10-01T00:01:00.000Z,,0.25\n',
+    );
+  });
+});

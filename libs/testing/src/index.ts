@@ -1,0 +1,1 @@
+export { createTestPostgres, type TestPostgres } from './test-postgres';
