@@ -1,0 +1,110 @@
+import { ensureEmbeddedPostgres, findWorkspaceRoot, type EmbeddedPostgres } from '@caudal/platform';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { services, type ServiceSpec } from './services';
+
+const root = findWorkspaceRoot();
+const children = new Set<ChildProcess>();
+let stopping = false;
+
+function say(line: string): void {
+  process.stdout.write(`[caudal] ${line}\n`);
+}
+
+function prefixed(child: ChildProcess, name: string): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+  }
+}
+
+function start(spec: ServiceSpec, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, ['--conditions=@caudal/source', '-r', './tools/register.js', spec.cli, ...args], {
+    cwd: root,
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  prefixed(child, spec.name);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+function finished(child: ChildProcess): Promise<number> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+}
+
+async function prepare(spec: ServiceSpec): Promise<void> {
+  for (const args of spec.prepare) {
+    const code = await finished(start(spec, args));
+    if (code !== 0) throw new Error(`${spec.name} ${args.join(' ')} exited with code ${code}`);
+  }
+}
+
+async function waitHealthy(spec: ServiceSpec, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  if (!spec.healthUrl) return;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${spec.name} exited with code ${child.exitCode} before it was ready`);
+    try {
+      const response = await fetch(spec.healthUrl);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`${spec.name} was not healthy at ${spec.healthUrl} within ${timeoutMs / 1000} s`);
+}
+
+async function shutdown(embedded: EmbeddedPostgres | undefined, code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping...');
+    const exits = [...children].map((child) => finished(child));
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.race([Promise.all(exits), sleep(15_000)]);
+    for (const child of children) child.kill('SIGKILL');
+    await embedded?.stop();
+    say('stopped');
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let embedded: EmbeddedPostgres | undefined;
+  process.once('SIGINT', () => void shutdown(embedded, 0));
+  process.once('SIGTERM', () => void shutdown(embedded, 0));
+  try {
+    say('starting the embedded PostgreSQL (PGlite)...');
+    embedded = await ensureEmbeddedPostgres();
+    say(
+      embedded.owned
+        ? `embedded PostgreSQL at ${embedded.url} (data in ${embedded.dataDir})`
+        : `using the embedded PostgreSQL already running at ${embedded.url}`,
+    );
+    const specs = services({
+      databaseUrl: embedded.url,
+      connectorPort: Number(process.env['CONNECTOR_API_PORT'] || 3001),
+      logLevel: process.env['LOG_LEVEL'] || 'warn',
+    });
+    for (const spec of specs) {
+      await prepare(spec);
+      const child = start(spec, spec.serve);
+      child.once('exit', (code) => {
+        if (stopping) return;
+        say(`${spec.name} exited unexpectedly (code ${code}); stopping everything`);
+        void shutdown(embedded, 1);
+      });
+      await waitHealthy(spec, child);
+    }
+    say('ready. Press Ctrl-C to stop.');
+    for (const spec of specs) for (const line of spec.banner) say(line);
+  } catch (error) {
+    say(`failed to start: ${(error as Error).message}`);
+    await shutdown(embedded, 1);
+  }
+}
+
+void main();

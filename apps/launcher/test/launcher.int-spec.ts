@@ -1,0 +1,98 @@
+import { findWorkspaceRoot } from '@caudal/platform';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The embedded default end to end: `npm start` as a newcomer runs it, with no database server.
+jest.setTimeout(180_000);
+
+const root = findWorkspaceRoot(__dirname);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  waitFor: (text: string, timeoutMs?: number) => Promise<void>;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Run {
+  const child = spawn(process.execPath, ['--conditions=@caudal/source', '-r', './tools/register.js', ...args], {
+    cwd: root,
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const waitFor = async (wanted: string, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!text.includes(wanted)) {
+      if (child.exitCode !== null) throw new Error(`exited (${child.exitCode}) before "${wanted}":\n${text}`);
+      if (Date.now() > deadline) throw new Error(`no "${wanted}" within ${timeoutMs} ms:\n${text}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  return { child, output: () => text, waitFor, exit };
+}
+
+describe('npm start on the embedded default', () => {
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let api: string;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'caudal-launcher-'));
+    const port = await freePort();
+    api = `http://127.0.0.1:${port}`;
+    env = { CAUDAL_HOME: home, CAUDAL_EMBEDDED_PORT: '0', CONNECTOR_API_PORT: String(port) };
+  });
+
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('migrates, seeds, serves readings, shares its database, stops cleanly, and reuses the data', async () => {
+    const first = run(['apps/launcher/src/main.ts'], env);
+    await first.waitFor('ready.');
+    expect(first.output()).toContain('seeded 33061 readings 2024-10-01T00:00:00.000Z .. 2024-10-23T23:00:00.000Z');
+    expect(first.output()).toContain(`${api.replace('127.0.0.1', 'localhost')}/docs`);
+
+    const response = await fetch(`${api}/v1/readings?start=2024-10-01T00:00:00Z&end=2024-10-01T00:10:00Z&variables=wind_speed,power`);
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { items: Record<string, unknown>[] };
+    expect(page.items).toHaveLength(10);
+    expect(Object.keys(page.items[0]!)).toEqual(['timestamp', 'wind_speed', 'power']);
+
+    // A command run alone with no URL finds the running server instead of opening the data twice.
+    const state = JSON.parse(readFileSync(join(home, 'embedded-postgres.json'), 'utf8')) as { pid: number };
+    expect(state.pid).toBe(first.child.pid);
+    const seed = run(['apps/connector-api/src/cli.ts', 'seed'], env);
+    expect(await seed.exit).toBe(0);
+    expect(seed.output()).toContain('0 inserted, 0 updated, 33061 unchanged');
+
+    first.child.kill('SIGINT');
+    expect(await first.exit).toBe(0);
+    expect(first.output()).toContain('[caudal] stopped');
+    expect(existsSync(join(home, 'embedded-postgres.json'))).toBe(false);
+
+    const second = run(['apps/launcher/src/main.ts'], env);
+    await second.waitFor('ready.');
+    expect(second.output()).toContain('already holds readings; nothing to do');
+    const again = await fetch(`${api}/v1/variables`);
+    expect(((await again.json()) as { variables: { last: string }[] }).variables[0]!.last).toBe('2024-10-23T23:00:00.000Z');
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toBe(0);
+  });
+});
