@@ -15,5 +15,7 @@ module.exports = {
   transformIgnorePatterns: [],
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Integration suites start databases and servers; their hooks need more than jest's 5 s default.
+  testTimeout: 60_000,
   setupFiles: [path.join(__dirname, 'tools/jest/setup-env.js')],
 };

@@ -48,11 +48,15 @@ async function embedded(): Promise<TestPostgres> {
     lines.once('line', (line) => resolvePort((JSON.parse(line) as { port: number }).port));
   });
   lines.close();
+  // Never outlive the test process, even when a suite fails before its afterAll.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     embedded: true,
     close: async () => {
       if (child.exitCode !== null) return;
+      process.removeListener('exit', killOnExit);
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       await exited;

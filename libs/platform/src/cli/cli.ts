@@ -9,9 +9,15 @@ export class UsageError extends Error {
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** parseArgs that reports unknown or malformed options as a UsageError. */
-export function parseCommandArgs<T extends ParseArgsConfig['options']>(args: string[], options: T) {
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+export type ParsedOptions<T extends OptionSpecs> = {
+  [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : string;
+};
+
+export function parseCommandArgs<T extends OptionSpecs>(args: string[], options: T): { values: ParsedOptions<T> } {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+    return { values: values as ParsedOptions<T> };
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
