@@ -39,7 +39,7 @@ export class ReadingsService {
   async page(query: ReadingsPageQuery): Promise<string> {
     const { rows, hasMore } = await this.repository.findPage(query);
     const last = rows[rows.length - 1];
-    const next = hasMore && last ? encodeCursor(new Date(last[0])) : null;
+    const next = hasMore && last ? encodeCursor(new Date(last[0])) : null; // last[0] is an ISO timestamp
     return new ReadingsFormatter(query.variables).jsonPage(query, rows, next);
   }
 

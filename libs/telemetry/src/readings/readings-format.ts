@@ -1,13 +1,18 @@
 import type { VariableName } from '../variables';
 import type { ReadingsRange } from './readings-query';
 
-/** A reading as the repository returns it: [epoch ms, ...values in the requested variables' order]. */
-export type ReadingRow = [number, ...(number | null)[]];
+/**
+ * A reading as the repository returns it, in PostgreSQL's own text: [ISO timestamp, ...values in the
+ * requested variables' order]. float8 text (shortest exact form, e.g. "4.971" or "1e-05") is already
+ * a valid JSON and CSV number, so values are passed through without a parse and re-format.
+ */
+export type ReadingRow = [string, ...(string | null)[]];
 
-const jsonNumber = (value: number | null | undefined) =>
-  value === null || value === undefined || !Number.isFinite(value) ? 'null' : String(value);
-const csvNumber = (value: number | null | undefined) =>
-  value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
+// NaN and ±Infinity are valid float8 values but not JSON numbers: they are written as null / empty.
+const finite = (value: string | null | undefined): value is string =>
+  value !== null && value !== undefined && value !== 'NaN' && value !== 'Infinity' && value !== '-Infinity';
+const jsonNumber = (value: string | null | undefined) => (finite(value) ? value : 'null');
+const csvNumber = (value: string | null | undefined) => (finite(value) ? value : '');
 
 /** Serializers for one set of variables; strings are built directly (no intermediate objects). */
 export class ReadingsFormatter {
@@ -18,7 +23,7 @@ export class ReadingsFormatter {
   }
 
   jsonItem(row: ReadingRow): string {
-    let out = `{"timestamp":"${new Date(row[0]).toISOString()}"`;
+    let out = `{"timestamp":"${row[0]}"`;
     for (let i = 0; i < this.keys.length; i++) out += this.keys[i] + jsonNumber(row[i + 1]);
     return out + '}';
   }
@@ -45,7 +50,7 @@ export class ReadingsFormatter {
   csvLines(rows: readonly ReadingRow[]): string {
     let out = '';
     for (const row of rows) {
-      out += new Date(row[0]).toISOString();
+      out += row[0];
       for (let i = 1; i <= this.variables.length; i++) out += ',' + csvNumber(row[i]);
       out += '\n';
     }

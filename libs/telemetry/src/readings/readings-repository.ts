@@ -16,8 +16,11 @@ const STREAM_BATCH = 2000;
 
 // Column names come only from VARIABLES (validated names), never from the request text.
 function selectList(variables: readonly VariableName[]): string {
-  return [`(extract(epoch FROM "timestamp") * 1000)::float8`, ...variables].join(', ');
+  return [`to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, ...variables].join(', ');
 }
+
+// Rows stay in PostgreSQL's text form (see ReadingRow): no per-value parsing on the hot path.
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
 /** Reads of source.data: one page by keyset, a whole range as a stream, and per-variable coverage. */
 export class ReadingsRepository {
@@ -34,6 +37,7 @@ export class ReadingsRepository {
         `WHERE "timestamp" ${op} $1 AND "timestamp" < $2 ORDER BY "timestamp" LIMIT $3`,
       values: [from, query.end, query.limit + 1],
       rowMode: 'array',
+      types: TEXT_TYPES,
     });
     const hasMore = result.rows.length > query.limit;
     return { rows: hasMore ? result.rows.slice(0, query.limit) : result.rows, hasMore };
@@ -50,7 +54,7 @@ export class ReadingsRepository {
         `SELECT ${selectList(range.variables)} FROM source.data ` +
           `WHERE "timestamp" >= $1 AND "timestamp" < $2 ORDER BY "timestamp"`,
         [range.start, range.end],
-        { rowMode: 'array' },
+        { rowMode: 'array', types: TEXT_TYPES },
       ),
     );
     let failed = false;

@@ -71,8 +71,9 @@ describe('cursor', () => {
 
 describe('ReadingsFormatter', () => {
   const rows: ReadingRow[] = [
-    [Date.UTC(2024, 9, 1, 0, 0), 4.5, 100],
-    [Date.UTC(2024, 9, 1, 0, 1), null, 0.25],
+    ['2024-10-01T00:00:00.000Z', '4.5', '100'],
+    ['2024-10-01T00:01:00.000Z', null, '0.25'],
+    ['2024-10-01T00:02:00.000Z', 'NaN', '1e-05'],
   ];
   const formatter = new ReadingsFormatter(['wind_speed', 'power']);
 
@@ -85,15 +86,21 @@ describe('ReadingsFormatter', () => {
       items: [
         { timestamp: '2024-10-01T00:00:00.000Z', wind_speed: 4.5, power: 100 },
         { timestamp: '2024-10-01T00:01:00.000Z', wind_speed: null, power: 0.25 },
+        { timestamp: '2024-10-01T00:02:00.000Z', wind_speed: null, power: 0.00001 },
       ],
       next_cursor: 'r1.x',
     });
   });
 
   it('writes NDJSON lines and CSV with a header, nulls empty', () => {
-    expect(formatter.ndjsonLines(rows).split('\n')).toHaveLength(3);
+    expect(formatter.ndjsonLines(rows).trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([
+      { timestamp: '2024-10-01T00:00:00.000Z', wind_speed: 4.5, power: 100 },
+      { timestamp: '2024-10-01T00:01:00.000Z', wind_speed: null, power: 0.25 },
+      { timestamp: '2024-10-01T00:02:00.000Z', wind_speed: null, power: 0.00001 },
+    ]);
     expect(formatter.csvHeader() + formatter.csvLines(rows)).toBe(
-      'timestamp,wind_speed,power\n2024-10-01T00:00:00.000Z,4.5,100\n2024-10-01T00:01:00.000Z,,0.25\n',
+      'timestamp,wind_speed,power\n2024-10-01T00:00:00.000Z,4.5,100\n2024-10-01T00:01:00.000Z,,0.25\n' +
+        '2024-10-01T00:02:00.000Z,,1e-05\n',
     );
   });
 });

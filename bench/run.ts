@@ -1,0 +1,54 @@
+import { ensureEmbeddedPostgres, stopEmbeddedPostgres, withDatabaseName } from '@caudal/platform';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { connectorBench } from './connector.bench';
+import { printTable, ROOT, type Comparison } from './support';
+
+/**
+ * npm run bench: every benchmark beside a floor measured in the same run, printed as a table and
+ * written to bench/results/latest.json. Runs on the PostgreSQL server named by BENCH_POSTGRES_URL
+ * (default postgres://postgres@127.0.0.1:5432/postgres) in a database it recreates; if no server
+ * answers, on the embedded PGlite (figures then describe the embedded default, not production).
+ */
+async function benchDatabase(): Promise<{ url: string; where: string }> {
+  const server = process.env['BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = new Client({ connectionString: server });
+  try {
+    await admin.connect();
+  } catch {
+    const embedded = await ensureEmbeddedPostgres();
+    return { url: embedded.url, where: 'embedded PGlite (no PostgreSQL server answered)' };
+  }
+  await admin.query('DROP DATABASE IF EXISTS caudal_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE caudal_bench');
+  const { rows } = await admin.query<{ version: string }>(
+    'SELECT current_setting($$server_version$$) AS version',
+  );
+  await admin.end();
+  return { url: withDatabaseName(server, 'caudal_bench'), where: `PostgreSQL ${rows[0]!.version} server` };
+}
+
+async function main(): Promise<void> {
+  const database = await benchDatabase();
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  process.stdout.write(`benchmarks on ${database.where}; ${machine}\n\n`);
+  const results: Comparison[] = [...(await connectorBench(database.url))];
+  process.stdout.write('\n');
+  printTable(results);
+  const out = join(ROOT, 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'latest.json'),
+    JSON.stringify({ at: new Date().toISOString(), machine, database: database.where, results }, null, 2) +
+      '\n',
+  );
+  process.stdout.write(`\nwritten to bench/results/latest.json\n`);
+  await stopEmbeddedPostgres();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,193 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from 'pg';
+
+export const ROOT = join(__dirname, '..');
+
+/** One measured figure beside its floor from the same run. */
+export interface Comparison {
+  name: string;
+  unit: string;
+  value: number;
+  floor: number;
+  /** value / floor */
+  ratio: number;
+  target: string;
+  met: boolean;
+  extra?: Record<string, number | string>;
+}
+
+export function compare(
+  name: string,
+  unit: string,
+  value: number,
+  floor: number,
+  minRatio: number,
+  extra?: Comparison['extra'],
+): Comparison {
+  const ratio = value / floor;
+  return {
+    name,
+    unit,
+    value,
+    floor,
+    ratio,
+    target: `>= ${minRatio * 100}% of floor`,
+    met: ratio >= minRatio,
+    extra,
+  };
+}
+
+export function printTable(rows: Comparison[]): void {
+  const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+  const lines = [
+    ['benchmark', 'value', 'floor', 'ratio', 'target', 'met', 'notes'],
+    ...rows.map((r) => [
+      r.name,
+      `${fmt(r.value)} ${r.unit}`,
+      `${fmt(r.floor)} ${r.unit}`,
+      `${(r.ratio * 100).toFixed(1)}%`,
+      r.target,
+      r.met ? 'yes' : 'NO',
+      Object.entries(r.extra ?? {})
+        .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`)
+        .join(' '),
+    ]),
+  ];
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  for (const line of lines)
+    process.stdout.write(line.map((cell, i) => cell.padEnd(widths[i]!)).join('  ') + '\n');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Starts an app's CLI command as a child process and waits until `healthUrl` answers 200. */
+export async function startApp(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  healthUrl: string,
+): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@caudal/source', '-r', './tools/register.js', cli, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${cli} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(healthUrl)).ok) return child;
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${cli} did not become healthy`);
+}
+
+export async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Resident set size of a process in MB, from /proc. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** `connections` loops running the same query through a pg pool for `seconds`: queries/s and p99 ms. */
+export async function pgQueryLoad(
+  pool: Pool,
+  text: string,
+  values: unknown[],
+  connections: number,
+  seconds: number,
+): Promise<{ perSecond: number; p99Ms: number; rowsPerQuery: number }> {
+  const latencies: number[] = [];
+  let rowsPerQuery = 0;
+  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        const result = await pool.query(text, values);
+        latencies.push(performance.now() - t);
+        rowsPerQuery = result.rowCount ?? 0;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: latencies.length / elapsed, p99Ms: percentile(latencies, 99), rowsPerQuery };
+}
+
+/**
+ * The same query through pgbench (C client, prepared, 32 clients): what the server alone sustains.
+ * Returns undefined when pgbench is not installed.
+ */
+export function pgbenchTps(
+  databaseUrl: string,
+  sql: string,
+  clients: number,
+  seconds: number,
+): number | undefined {
+  const script = join(tmpdir(), `caudal-bench-${process.pid}.sql`);
+  writeFileSync(script, sql.trim().replace(/;?$/, ';\n'));
+  const url = new URL(databaseUrl);
+  const result = spawnSync(
+    'pgbench',
+    [
+      '-n',
+      '-M',
+      'prepared',
+      '-c',
+      String(clients),
+      '-j',
+      '2',
+      '-T',
+      String(seconds),
+      '-f',
+      script,
+      '-h',
+      url.hostname,
+      '-p',
+      url.port || '5432',
+      '-U',
+      decodeURIComponent(url.username) || 'postgres',
+      decodeURIComponent(url.pathname.slice(1)),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.error) return undefined;
+  const tps = /tps = ([\d.]+)/.exec(result.stdout)?.[1];
+  return tps ? Number(tps) : undefined;
+}
