@@ -4,7 +4,9 @@ import tseslint from 'typescript-eslint';
 import boundaries from './tools/eslint/module-boundaries.cjs';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '.caudal/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '.caudal/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -17,5 +17,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Integration suites start databases and servers; their hooks need more than jest's 5 s default.
   testTimeout: 60_000,
+  reporters: ['default', path.join(__dirname, 'tools/jest/count-reporter.js')],
   setupFiles: [path.join(__dirname, 'tools/jest/setup-env.js')],
 };

@@ -24,7 +24,8 @@ function readProjects() {
 }
 
 function violation(constraints, source, target) {
-  if (source.name === target.name) return `${source.name} imports itself by package name; use a relative import`;
+  if (source.name === target.name)
+    return `${source.name} imports itself by package name; use a relative import`;
   for (const constraint of constraints) {
     if (!source.tags.includes(constraint.sourceTag)) continue;
     const allowed = constraint.onlyDependOnLibsWithTags;
@@ -40,7 +41,9 @@ module.exports = {
     'module-boundaries': {
       meta: {
         type: 'problem',
-        schema: [{ type: 'object', properties: { depConstraints: { type: 'array' } }, additionalProperties: false }],
+        schema: [
+          { type: 'object', properties: { depConstraints: { type: 'array' } }, additionalProperties: false },
+        ],
       },
       create(context) {
         const constraints = (context.options[0] && context.options[0].depConstraints) || [];
@@ -54,7 +57,10 @@ module.exports = {
           if (specifier.startsWith('.')) {
             const resolved = path.resolve(path.dirname(file), specifier);
             if (!resolved.startsWith(source.root + path.sep) && resolved !== source.root) {
-              context.report({ node, message: `relative import "${specifier}" leaves ${source.name}; import the package instead` });
+              context.report({
+                node,
+                message: `relative import "${specifier}" leaves ${source.name}; import the package instead`,
+              });
             }
             return;
           }
@@ -66,11 +72,17 @@ module.exports = {
             return;
           }
           if (rest.length > 0) {
-            context.report({ node, message: `deep import "${specifier}": import ${target.name} through its index` });
+            context.report({
+              node,
+              message: `deep import "${specifier}": import ${target.name} through its index`,
+            });
             return;
           }
           if (target.tags.includes('type:app')) {
-            context.report({ node, message: `${source.name} imports the app ${target.name}; apps are never imported` });
+            context.report({
+              node,
+              message: `${source.name} imports the app ${target.name}; apps are never imported`,
+            });
             return;
           }
           const problem = violation(constraints, source, target);

@@ -20,6 +20,11 @@ module.exports = {
     return { code, map };
   },
   getCacheKey(source, filename) {
-    return createHash('sha1').update(version).update('esm-to-cjs-1').update(filename).update(source).digest('hex');
+    return createHash('sha1')
+      .update(version)
+      .update('esm-to-cjs-1')
+      .update(filename)
+      .update(source)
+      .digest('hex');
   },
 };

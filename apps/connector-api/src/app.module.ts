@@ -13,7 +13,10 @@ export class AppModule {
       module: AppModule,
       imports: [HealthModule.register([{ name: 'source', check: () => source.ping() }])],
       controllers: [ReadingsController, VariablesController],
-      providers: [{ provide: ReadingsRepository, useValue: new ReadingsRepository(source.pgPool()) }, ReadingsService],
+      providers: [
+        { provide: ReadingsRepository, useValue: new ReadingsRepository(source.pgPool()) },
+        ReadingsService,
+      ],
     };
   }
 }

@@ -7,7 +7,13 @@ import {
   stopEmbeddedPostgres,
   UsageError,
 } from '@caudal/platform';
-import { hasReadings, randomReadings, readBaselWeather, readingsFromWeather, upsertReadings } from '@caudal/telemetry';
+import {
+  hasReadings,
+  randomReadings,
+  readBaselWeather,
+  readingsFromWeather,
+  upsertReadings,
+} from '@caudal/telemetry';
 import { createConnectorApp, loadConnectorConfig, openSource } from './connector';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -68,11 +74,17 @@ runCommands('connector', {
         'if-empty': { type: 'boolean', default: false },
       });
       if (!values.random && (values.from !== undefined || values.days !== undefined)) {
-        throw new UsageError('--from and --days apply to --random only (the Basel export covers its own period)');
+        throw new UsageError(
+          '--from and --days apply to --random only (the Basel export covers its own period)',
+        );
       }
       const seed = positiveInt('seed', values.seed, 42);
       const columns = values.random
-        ? randomReadings({ seed, fromMs: dateMs(values.from, '2024-10-01'), days: positiveInt('days', values.days, 10) })
+        ? randomReadings({
+            seed,
+            fromMs: dateMs(values.from, '2024-10-01'),
+            days: positiveInt('days', values.days, 10),
+          })
         : readingsFromWeather(readBaselWeather(), seed);
       const config = loadConnectorConfig();
       const source = await openSource(config.SOURCE_DATABASE_URL);

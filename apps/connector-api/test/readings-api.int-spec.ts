@@ -68,8 +68,12 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
     });
 
     it('leaves unselected variables out, whether listed with commas or repeated', async () => {
-      const comma = await json('/v1/readings?start=2024-10-01&end=2024-10-01T01:00&variables=power,wind_speed');
-      const repeated = await json('/v1/readings?start=2024-10-01&end=2024-10-01T01:00&variables=wind_speed&variables=power');
+      const comma = await json(
+        '/v1/readings?start=2024-10-01&end=2024-10-01T01:00&variables=power,wind_speed',
+      );
+      const repeated = await json(
+        '/v1/readings?start=2024-10-01&end=2024-10-01T01:00&variables=wind_speed&variables=power',
+      );
       expect(comma).toEqual(repeated);
       expect(comma.variables).toEqual(['wind_speed', 'power']);
       expect(Object.keys(comma.items[0]!)).toEqual(['timestamp', 'wind_speed', 'power']);
@@ -78,7 +82,10 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
 
     it('treats the interval as half-open and offset-less timestamps as UTC', async () => {
       const utc = await json('/v1/readings?start=2024-10-01T10:00&end=2024-10-01T10:02');
-      expect(utc.items.map((item) => item['timestamp'])).toEqual(['2024-10-01T10:00:00.000Z', '2024-10-01T10:01:00.000Z']);
+      expect(utc.items.map((item) => item['timestamp'])).toEqual([
+        '2024-10-01T10:00:00.000Z',
+        '2024-10-01T10:01:00.000Z',
+      ]);
       const zoned = await json(
         `/v1/readings?start=${encodeURIComponent('2024-10-01T12:00+02:00')}&end=${encodeURIComponent('2024-10-01T12:02+02:00')}`,
       );
@@ -121,7 +128,12 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
       expect(response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
       const text = await response.text();
       expect(text.endsWith('\n')).toBe(true);
-      expect(text.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual(pages);
+      expect(
+        text
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
+      ).toEqual(pages);
     });
 
     it('CSV holds a header and exactly the items of the JSON pages', async () => {
@@ -140,7 +152,9 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
     });
 
     it('selects NDJSON by the Accept header, and the format parameter wins over it', async () => {
-      const byAccept = await get('/v1/readings?start=2024-10-01&end=2024-10-01T00:02', { accept: 'application/x-ndjson' });
+      const byAccept = await get('/v1/readings?start=2024-10-01&end=2024-10-01T00:02', {
+        accept: 'application/x-ndjson',
+      });
       expect(byAccept.headers.get('content-type')).toContain('application/x-ndjson');
       expect((await byAccept.text()).split('\n')).toHaveLength(3);
       const byParam = await get('/v1/readings?start=2024-10-01&end=2024-10-01T00:02&format=json', {
@@ -158,7 +172,11 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
   describe('bad input answers 422 naming the field', () => {
     const expect422 = async (path: string, fields: Record<string, RegExp | string>) => {
       const response = await get(path);
-      const body = (await response.json()) as { statusCode: number; error: string; details: { field: string; message: string }[] };
+      const body = (await response.json()) as {
+        statusCode: number;
+        error: string;
+        details: { field: string; message: string }[];
+      };
       expect(response.status).toBe(422);
       expect(body.statusCode).toBe(422);
       expect(body.error).toBe('Unprocessable Entity');
@@ -174,19 +192,59 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
       ['an impossible date', '/v1/readings?start=2024-02-30&end=2024-10-02', { start: /ISO 8601/ }],
       ['start equal to end', '/v1/readings?start=2024-10-02&end=2024-10-02', { end: /after start/ }],
       ['start after end', '/v1/readings?start=2024-10-03&end=2024-10-02', { end: /after start/ }],
-      ['an unknown variable', '/v1/readings?start=2024-10-01&end=2024-10-02&variables=power,rpm', {
-        variables: 'unknown variable(s): rpm; valid variables are wind_speed, power, ambient_temperature',
-      }],
-      ['an empty variable list', '/v1/readings?start=2024-10-01&end=2024-10-02&variables=,', { variables: /at least one/ }],
+      [
+        'an unknown variable',
+        '/v1/readings?start=2024-10-01&end=2024-10-02&variables=power,rpm',
+        {
+          variables: 'unknown variable(s): rpm; valid variables are wind_speed, power, ambient_temperature',
+        },
+      ],
+      [
+        'an empty variable list',
+        '/v1/readings?start=2024-10-01&end=2024-10-02&variables=,',
+        { variables: /at least one/ },
+      ],
       ['limit 0', '/v1/readings?start=2024-10-01&end=2024-10-02&limit=0', { limit: /between 1 and 10080/ }],
-      ['limit above 10,080', '/v1/readings?start=2024-10-01&end=2024-10-02&limit=10081', { limit: /between 1 and 10080/ }],
-      ['a non-numeric limit', '/v1/readings?start=2024-10-01&end=2024-10-02&limit=ten', { limit: /between 1 and 10080/ }],
-      ['a fractional limit', '/v1/readings?start=2024-10-01&end=2024-10-02&limit=1.5', { limit: /between 1 and 10080/ }],
-      ['a bad cursor', '/v1/readings?start=2024-10-01&end=2024-10-02&cursor=abc', { cursor: /not a next_cursor/ }],
-      ['a cursor outside the range', `/v1/readings?start=2024-10-01&end=2024-10-02&cursor=r1.${Buffer.from(String(Date.UTC(2024, 9, 5))).toString('base64url')}`, { cursor: /does not belong/ }],
-      ['an unknown format', '/v1/readings?start=2024-10-01&end=2024-10-02&format=xml', { format: /json, ndjson, csv/ }],
-      ['an unknown parameter', '/v1/readings?start=2024-10-01&end=2024-10-02&from=x', { from: /should not exist/ }],
-      ['several bad fields at once', '/v1/readings?start=x&end=y&limit=-1', { start: /ISO/, end: /ISO/, limit: /between/ }],
+      [
+        'limit above 10,080',
+        '/v1/readings?start=2024-10-01&end=2024-10-02&limit=10081',
+        { limit: /between 1 and 10080/ },
+      ],
+      [
+        'a non-numeric limit',
+        '/v1/readings?start=2024-10-01&end=2024-10-02&limit=ten',
+        { limit: /between 1 and 10080/ },
+      ],
+      [
+        'a fractional limit',
+        '/v1/readings?start=2024-10-01&end=2024-10-02&limit=1.5',
+        { limit: /between 1 and 10080/ },
+      ],
+      [
+        'a bad cursor',
+        '/v1/readings?start=2024-10-01&end=2024-10-02&cursor=abc',
+        { cursor: /not a next_cursor/ },
+      ],
+      [
+        'a cursor outside the range',
+        `/v1/readings?start=2024-10-01&end=2024-10-02&cursor=r1.${Buffer.from(String(Date.UTC(2024, 9, 5))).toString('base64url')}`,
+        { cursor: /does not belong/ },
+      ],
+      [
+        'an unknown format',
+        '/v1/readings?start=2024-10-01&end=2024-10-02&format=xml',
+        { format: /json, ndjson, csv/ },
+      ],
+      [
+        'an unknown parameter',
+        '/v1/readings?start=2024-10-01&end=2024-10-02&from=x',
+        { from: /should not exist/ },
+      ],
+      [
+        'several bad fields at once',
+        '/v1/readings?start=x&end=y&limit=-1',
+        { start: /ISO/, end: /ISO/, limit: /between/ },
+      ],
     ])('%s', async (_, path, fields) => {
       await expect422(path, fields);
     });
@@ -202,9 +260,27 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
     it('GET /v1/variables lists names, units and coverage', async () => {
       const body = await json<{ variables: unknown[] }>('/v1/variables');
       expect(body.variables).toEqual([
-        { name: 'wind_speed', unit: 'm/s', description: expect.any(String), first: '2024-10-01T00:00:00.000Z', last: '2024-10-23T23:00:00.000Z' },
-        { name: 'power', unit: 'kW', description: expect.any(String), first: '2024-10-01T00:00:00.000Z', last: '2024-10-23T23:00:00.000Z' },
-        { name: 'ambient_temperature', unit: '°C', description: expect.any(String), first: '2024-10-01T00:00:00.000Z', last: '2024-10-23T23:00:00.000Z' },
+        {
+          name: 'wind_speed',
+          unit: 'm/s',
+          description: expect.any(String),
+          first: '2024-10-01T00:00:00.000Z',
+          last: '2024-10-23T23:00:00.000Z',
+        },
+        {
+          name: 'power',
+          unit: 'kW',
+          description: expect.any(String),
+          first: '2024-10-01T00:00:00.000Z',
+          last: '2024-10-23T23:00:00.000Z',
+        },
+        {
+          name: 'ambient_temperature',
+          unit: '°C',
+          description: expect.any(String),
+          first: '2024-10-01T00:00:00.000Z',
+          last: '2024-10-23T23:00:00.000Z',
+        },
       ]);
     });
 

@@ -14,16 +14,21 @@ function say(line: string): void {
 
 function prefixed(child: ChildProcess, name: string): void {
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+    if (stream)
+      createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
   }
 }
 
 function start(spec: ServiceSpec, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=@caudal/source', '-r', './tools/register.js', spec.cli, ...args], {
-    cwd: root,
-    env: { ...process.env, ...spec.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@caudal/source', '-r', './tools/register.js', spec.cli, ...args],
+    {
+      cwd: root,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   prefixed(child, spec.name);
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -46,7 +51,8 @@ async function waitHealthy(spec: ServiceSpec, child: ChildProcess, timeoutMs = 1
   if (!spec.healthUrl) return;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${spec.name} exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null)
+      throw new Error(`${spec.name} exited with code ${child.exitCode} before it was ready`);
     try {
       const response = await fetch(spec.healthUrl);
       if (response.ok) return;

@@ -29,11 +29,15 @@ interface Run {
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, ['--conditions=@caudal/source', '-r', './tools/register.js', ...args], {
-    cwd: root,
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@caudal/source', '-r', './tools/register.js', ...args],
+    {
+      cwd: root,
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -66,10 +70,14 @@ describe('npm start on the embedded default', () => {
   it('migrates, seeds, serves readings, shares its database, stops cleanly, and reuses the data', async () => {
     const first = run(['apps/launcher/src/main.ts'], env);
     await first.waitFor('ready.');
-    expect(first.output()).toContain('seeded 33061 readings 2024-10-01T00:00:00.000Z .. 2024-10-23T23:00:00.000Z');
+    expect(first.output()).toContain(
+      'seeded 33061 readings 2024-10-01T00:00:00.000Z .. 2024-10-23T23:00:00.000Z',
+    );
     expect(first.output()).toContain(`${api.replace('127.0.0.1', 'localhost')}/docs`);
 
-    const response = await fetch(`${api}/v1/readings?start=2024-10-01T00:00:00Z&end=2024-10-01T00:10:00Z&variables=wind_speed,power`);
+    const response = await fetch(
+      `${api}/v1/readings?start=2024-10-01T00:00:00Z&end=2024-10-01T00:10:00Z&variables=wind_speed,power`,
+    );
     expect(response.status).toBe(200);
     const page = (await response.json()) as { items: Record<string, unknown>[] };
     expect(page.items).toHaveLength(10);
@@ -91,7 +99,9 @@ describe('npm start on the embedded default', () => {
     await second.waitFor('ready.');
     expect(second.output()).toContain('already holds readings; nothing to do');
     const again = await fetch(`${api}/v1/variables`);
-    expect(((await again.json()) as { variables: { last: string }[] }).variables[0]!.last).toBe('2024-10-23T23:00:00.000Z');
+    expect(((await again.json()) as { variables: { last: string }[] }).variables[0]!.last).toBe(
+      '2024-10-23T23:00:00.000Z',
+    );
     second.child.kill('SIGTERM');
     expect(await second.exit).toBe(0);
   });

@@ -1,6 +1,11 @@
 export { ConfigValidationError, loadConfig } from './config/env-config';
 export { IsOptionalDatabaseUrl, IsPort } from './config/config-decorators';
-export { parseDatabaseUrl, redactDatabaseUrl, withDatabaseName, type DatabaseKind } from './database/database-url';
+export {
+  parseDatabaseUrl,
+  redactDatabaseUrl,
+  withDatabaseName,
+  type DatabaseKind,
+} from './database/database-url';
 export { Database, openDatabase, type DatabaseSpec } from './database/database';
 export {
   ensureEmbeddedPostgres,

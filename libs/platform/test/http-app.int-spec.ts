@@ -84,7 +84,11 @@ describe('HTTP conventions of every app', () => {
   it('keeps the status and message of a deliberate HTTP error', async () => {
     const response = await fetch(`${base}/t/teapot`);
     expect(response.status).toBe(418);
-    expect(await response.json()).toEqual({ statusCode: 418, error: "I'm a Teapot", message: 'short and stout' });
+    expect(await response.json()).toEqual({
+      statusCode: 418,
+      error: "I'm a Teapot",
+      message: 'short and stout',
+    });
   });
 
   it('answers validation failures with 422 and one entry per bad field, unknown fields included', async () => {
@@ -110,7 +114,9 @@ describe('HTTP conventions of every app', () => {
   });
 
   it('logs one line per request without the authorization header', async () => {
-    await fetch(`${base}/t/teapot`, { headers: { authorization: 'Bearer hunter2', 'x-request-id': 'auth-1' } });
+    await fetch(`${base}/t/teapot`, {
+      headers: { authorization: 'Bearer hunter2', 'x-request-id': 'auth-1' },
+    });
     const line = logLines.find((l) => l['reqId'] === 'auth-1' && l['msg'] === 'request completed');
     expect(line).toMatchObject({ method: 'GET', url: '/t/teapot', status: 418 });
     expect(JSON.stringify(logLines)).not.toContain('hunter2');

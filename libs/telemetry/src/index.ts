@@ -1,7 +1,12 @@
 export { VARIABLES, VARIABLE_NAMES, isVariableName, type VariableName } from './variables';
 export { SOURCE_ROLE, SOURCE_DATA_TABLE } from './source/source-schema';
 export { SOURCE_MIGRATIONS } from './source/migrations';
-export { BASEL_WEATHER_CSV, parseBaselWeather, readBaselWeather, type HourlyWeather } from './seeding/basel-weather';
+export {
+  BASEL_WEATHER_CSV,
+  parseBaselWeather,
+  readBaselWeather,
+  type HourlyWeather,
+} from './seeding/basel-weather';
 export { interpolateToMinutes, MINUTE_MS, type TimedValue } from './seeding/interpolate';
 export { DEMO_TURBINE, kmhToMs, powerKw, type PowerCurve } from './seeding/power-curve';
 export { hashNoise, mulberry32 } from './seeding/noise';

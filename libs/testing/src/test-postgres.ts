@@ -44,7 +44,9 @@ async function embedded(): Promise<TestPostgres> {
   });
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolvePort, reject) => {
-    child.once('exit', (code) => reject(new Error(`pglite-server exited with code ${code} before listening`)));
+    child.once('exit', (code) =>
+      reject(new Error(`pglite-server exited with code ${code} before listening`)),
+    );
     lines.once('line', (line) => resolvePort((JSON.parse(line) as { port: number }).port));
   });
   lines.close();
@@ -68,7 +70,10 @@ async function embedded(): Promise<TestPostgres> {
  * A fresh database: a new database on the server named by TEST_POSTGRES_URL (dropped by close()),
  * or, when that is unset, an in-memory PGlite served over the wire protocol like the embedded default.
  */
-export function createTestPostgres(label: string, env: NodeJS.ProcessEnv = process.env): Promise<TestPostgres> {
+export function createTestPostgres(
+  label: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TestPostgres> {
   const serverUrl = env['TEST_POSTGRES_URL'];
   return serverUrl ? onServer(serverUrl, label) : embedded();
 }

@@ -23,17 +23,27 @@ export class ReadingsService {
     const start = parseIsoTimestamp(dto.start)!;
     const end = parseIsoTimestamp(dto.end)!;
     const errors: FieldError[] = [];
-    if (start >= end) errors.push({ field: 'end', message: 'end must be after start (the interval is [start, end))' });
+    if (start >= end)
+      errors.push({ field: 'end', message: 'end must be after start (the interval is [start, end))' });
     let after: Date | undefined;
     if (dto.cursor !== undefined) {
       after = decodeCursor(dto.cursor);
       if (!after) errors.push({ field: 'cursor', message: 'cursor is not a next_cursor this API returned' });
       else if (after < start || after >= end) {
-        errors.push({ field: 'cursor', message: 'cursor does not belong to the requested [start, end) range' });
+        errors.push({
+          field: 'cursor',
+          message: 'cursor does not belong to the requested [start, end) range',
+        });
       }
     }
     if (errors.length > 0) throw new RequestValidationException(errors);
-    return { start, end, variables: orderVariables(dto.variables), limit: dto.limit, ...(after ? { after } : {}) };
+    return {
+      start,
+      end,
+      variables: orderVariables(dto.variables),
+      limit: dto.limit,
+      ...(after ? { after } : {}),
+    };
   }
 
   async page(query: ReadingsPageQuery): Promise<string> {

@@ -14,7 +14,10 @@ export type ParsedOptions<T extends OptionSpecs> = {
   [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : string;
 };
 
-export function parseCommandArgs<T extends OptionSpecs>(args: string[], options: T): { values: ParsedOptions<T> } {
+export function parseCommandArgs<T extends OptionSpecs>(
+  args: string[],
+  options: T,
+): { values: ParsedOptions<T> } {
   try {
     const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
     return { values: values as ParsedOptions<T> };
@@ -32,7 +35,8 @@ export interface Command {
 function help(program: string, commands: Record<string, Command>): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(
-    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}${command.usage ? `\n  ${' '.repeat(width)}  usage: ${command.usage}` : ''}`,
+    ([name, command]) =>
+      `  ${name.padEnd(width)}  ${command.summary}${command.usage ? `\n  ${' '.repeat(width)}  usage: ${command.usage}` : ''}`,
   );
   return `Usage: ${program} <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
 }
@@ -41,7 +45,11 @@ function help(program: string, commands: Record<string, Command>): string {
  * Runs one command of a program and exits: 0 on success (or the command's own code), 1 on a
  * failure, 2 on a bad command line or bad configuration, with a one-line reason on stderr.
  */
-export function runCommands(program: string, commands: Record<string, Command>, argv = process.argv.slice(2)): void {
+export function runCommands(
+  program: string,
+  commands: Record<string, Command>,
+  argv = process.argv.slice(2),
+): void {
   const [name, ...args] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(help(program, commands));
@@ -49,7 +57,9 @@ export function runCommands(program: string, commands: Record<string, Command>, 
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`${program}: unknown command "${name}" (commands: ${Object.keys(commands).join(', ')})\n`);
+    process.stderr.write(
+      `${program}: unknown command "${name}" (commands: ${Object.keys(commands).join(', ')})\n`,
+    );
     process.exit(EXIT.usage);
   }
   command.run(args).then(
@@ -58,7 +68,9 @@ export function runCommands(program: string, commands: Record<string, Command>, 
     },
     (error: unknown) => {
       if (error instanceof UsageError) {
-        process.stderr.write(`${program} ${name}: ${error.message}${command.usage ? `\nusage: ${command.usage}` : ''}\n`);
+        process.stderr.write(
+          `${program} ${name}: ${error.message}${command.usage ? `\nusage: ${command.usage}` : ''}\n`,
+        );
         process.exit(EXIT.usage);
       }
       if (error instanceof ConfigValidationError) {

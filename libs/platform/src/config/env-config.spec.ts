@@ -34,7 +34,11 @@ describe('loadConfig', () => {
   it('names every bad variable at once and never echoes values', () => {
     let caught: unknown;
     try {
-      loadConfig('sample', SampleConfig, { PORT: '99999', SOURCE_DATABASE_URL: 'redis://secret@x', LOG_LEVEL: 'loud' });
+      loadConfig('sample', SampleConfig, {
+        PORT: '99999',
+        SOURCE_DATABASE_URL: 'redis://secret@x',
+        LOG_LEVEL: 'loud',
+      });
     } catch (error) {
       caught = error;
     }

@@ -27,8 +27,13 @@ export function loadConfig<T extends object>(
   configClass: ClassConstructor<T>,
   env: NodeJS.ProcessEnv = process.env,
 ): T {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const config = plainToInstance(configClass, present, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const config = plainToInstance(configClass, present, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
   const errors = validateSync(config, { whitelist: false, skipMissingProperties: false });
   if (errors.length > 0) throw new ConfigValidationError(appName, errors.map(describe));
   return config;

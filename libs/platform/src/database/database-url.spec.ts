@@ -21,7 +21,9 @@ describe('parseDatabaseUrl', () => {
 
 describe('withDatabaseName / redactDatabaseUrl', () => {
   it('swaps the database and masks passwords', () => {
-    expect(withDatabaseName('postgres://u:p@h:5432/postgres', 'caudal_t1')).toBe('postgres://u:p@h:5432/caudal_t1');
+    expect(withDatabaseName('postgres://u:p@h:5432/postgres', 'caudal_t1')).toBe(
+      'postgres://u:p@h:5432/caudal_t1',
+    );
     expect(redactDatabaseUrl('postgres://u:secret@h/db')).toBe('postgres://u:***@h/db');
   });
 });

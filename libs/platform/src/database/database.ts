@@ -57,7 +57,9 @@ export class Database {
   }
 
   describe(): string {
-    return this.embedded ? `embedded PostgreSQL (${redactDatabaseUrl(this.url)})` : redactDatabaseUrl(this.url);
+    return this.embedded
+      ? `embedded PostgreSQL (${redactDatabaseUrl(this.url)})`
+      : redactDatabaseUrl(this.url);
   }
 }
 

@@ -112,7 +112,13 @@ async function startOwner(home: string, statePath: string, preferredPort: number
     server = await listen(0);
   }
   const port = Number(server.getServerConn().split(':').pop());
-  const state: OwnerState = { pid: process.pid, host: HOST, port, dataDir, startedAt: new Date().toISOString() };
+  const state: OwnerState = {
+    pid: process.pid,
+    host: HOST,
+    port,
+    dataDir,
+    startedAt: new Date().toISOString(),
+  };
   writeFileSync(statePath, JSON.stringify(state, null, 2));
 
   const removeState = () => {
@@ -161,7 +167,9 @@ async function locateOrStart(home: string, port: number, waitMs: number): Promis
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for the embedded PostgreSQL being started by pid ${holder?.pid ?? '?'}`);
+      throw new Error(
+        `timed out waiting for the embedded PostgreSQL being started by pid ${holder?.pid ?? '?'}`,
+      );
     }
     await sleep(200);
   }

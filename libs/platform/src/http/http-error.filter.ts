@@ -59,7 +59,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     const status = clientStatus(exception);
     if (status !== undefined) {
-      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: (exception as Error).message };
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message: (exception as Error).message,
+      };
     }
     this.logger.error({ err: exception, reqId: request.id }, 'unhandled error');
     return {

@@ -37,7 +37,10 @@ export function orderVariables(names: readonly string[]): VariableName[] {
 }
 
 /** Picks the response format: an explicit `format` wins, then the Accept header, then JSON. */
-export function negotiateFormat(format: ReadingsFormat | undefined, accept: string | undefined): ReadingsFormat {
+export function negotiateFormat(
+  format: ReadingsFormat | undefined,
+  accept: string | undefined,
+): ReadingsFormat {
   if (format) return format;
   const wanted = (accept ?? '').toLowerCase();
   if (wanted.includes('application/x-ndjson') || wanted.includes('application/ndjson')) return 'ndjson';

@@ -16,7 +16,9 @@ const STREAM_BATCH = 2000;
 
 // Column names come only from VARIABLES (validated names), never from the request text.
 function selectList(variables: readonly VariableName[]): string {
-  return [`to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, ...variables].join(', ');
+  return [`to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, ...variables].join(
+    ', ',
+  );
 }
 
 // Rows stay in PostgreSQL's text form (see ReadingRow): no per-value parsing on the hot path.

@@ -1,5 +1,11 @@
 import { ReadingsFormatter, type ReadingRow } from './readings-format';
-import { decodeCursor, encodeCursor, negotiateFormat, orderVariables, splitVariables } from './readings-query';
+import {
+  decodeCursor,
+  encodeCursor,
+  negotiateFormat,
+  orderVariables,
+  splitVariables,
+} from './readings-query';
 import { parseIsoTimestamp } from './timestamp';
 
 describe('parseIsoTimestamp', () => {
@@ -17,13 +23,22 @@ describe('parseIsoTimestamp', () => {
     expect(parseIsoTimestamp(text)?.toISOString()).toBe(iso);
   });
 
-  it.each(['', 'yesterday', '2024-13-01', '2023-02-29', '2024-04-31', '2024-10-01T24:00', '2024-10-01T10:60',
-    '2024-10-01T10:00:61', '2024-10-01T10:00+25:00', '2024/10/01', '1727740800', '2024-10-01Z'])(
-    'rejects %p',
-    (text) => {
-      expect(parseIsoTimestamp(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'yesterday',
+    '2024-13-01',
+    '2023-02-29',
+    '2024-04-31',
+    '2024-10-01T24:00',
+    '2024-10-01T10:60',
+    '2024-10-01T10:00:61',
+    '2024-10-01T10:00+25:00',
+    '2024/10/01',
+    '1727740800',
+    '2024-10-01Z',
+  ])('rejects %p', (text) => {
+    expect(parseIsoTimestamp(text)).toBeUndefined();
+  });
 });
 
 describe('variables', () => {
@@ -78,7 +93,11 @@ describe('ReadingsFormatter', () => {
   const formatter = new ReadingsFormatter(['wind_speed', 'power']);
 
   it('writes a JSON page that parses to the documented shape', () => {
-    const range = { start: new Date(Date.UTC(2024, 9, 1)), end: new Date(Date.UTC(2024, 9, 2)), variables: formatter.variables.slice() };
+    const range = {
+      start: new Date(Date.UTC(2024, 9, 1)),
+      end: new Date(Date.UTC(2024, 9, 2)),
+      variables: formatter.variables.slice(),
+    };
     expect(JSON.parse(formatter.jsonPage(range, rows, 'r1.x'))).toEqual({
       start: '2024-10-01T00:00:00.000Z',
       end: '2024-10-02T00:00:00.000Z',
@@ -93,7 +112,13 @@ describe('ReadingsFormatter', () => {
   });
 
   it('writes NDJSON lines and CSV with a header, nulls empty', () => {
-    expect(formatter.ndjsonLines(rows).trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([
+    expect(
+      formatter
+        .ndjsonLines(rows)
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
       { timestamp: '2024-10-01T00:00:00.000Z', wind_speed: 4.5, power: 100 },
       { timestamp: '2024-10-01T00:01:00.000Z', wind_speed: null, power: 0.25 },
       { timestamp: '2024-10-01T00:02:00.000Z', wind_speed: null, power: 0.00001 },

@@ -36,7 +36,8 @@ export function parseBaselWeather(text: string): HourlyWeather[] {
     rows.push({ epochMs: Date.UTC(y, mo - 1, d, h, mi), temperatureC, windSpeedKmh });
   }
   for (let i = 1; i < rows.length; i++) {
-    if (rows[i]!.epochMs <= rows[i - 1]!.epochMs) throw new Error('weather CSV timestamps are not increasing');
+    if (rows[i]!.epochMs <= rows[i - 1]!.epochMs)
+      throw new Error('weather CSV timestamps are not increasing');
   }
   return rows;
 }

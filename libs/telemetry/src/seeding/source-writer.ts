@@ -63,6 +63,8 @@ export async function upsertReadings(
 
 /** True when source.data holds at least one reading. */
 export async function hasReadings(pool: Pool): Promise<boolean> {
-  const { rows } = await pool.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM source.data) AS present');
+  const { rows } = await pool.query<{ present: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM source.data) AS present',
+  );
   return rows[0]!.present;
 }

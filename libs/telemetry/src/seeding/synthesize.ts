@@ -25,8 +25,12 @@ export function readingsFromWeather(
   seed = 42,
   curve: PowerCurve = DEMO_TURBINE,
 ): ReadingColumns {
-  const wind = interpolateToMinutes(hourly.map((h) => ({ epochMs: h.epochMs, value: kmhToMs(h.windSpeedKmh) })));
-  const temperature = interpolateToMinutes(hourly.map((h) => ({ epochMs: h.epochMs, value: h.temperatureC })));
+  const wind = interpolateToMinutes(
+    hourly.map((h) => ({ epochMs: h.epochMs, value: kmhToMs(h.windSpeedKmh) })),
+  );
+  const temperature = interpolateToMinutes(
+    hourly.map((h) => ({ epochMs: h.epochMs, value: h.temperatureC })),
+  );
   const columns: ReadingColumns = { epochMs: [], windSpeed: [], power: [], ambientTemperature: [] };
   wind.forEach((point, i) => {
     const minute = point.epochMs / MINUTE_MS;
@@ -52,7 +56,12 @@ export interface RandomReadingsOptions {
  * Random 1-minute readings (the seed text's "dados aleatórios"), reproducible for a given seed:
  * wind follows a mean-reverting random walk around a daily cycle, temperature a daily sine wave.
  */
-export function randomReadings({ seed, fromMs, days, curve = DEMO_TURBINE }: RandomReadingsOptions): ReadingColumns {
+export function randomReadings({
+  seed,
+  fromMs,
+  days,
+  curve = DEMO_TURBINE,
+}: RandomReadingsOptions): ReadingColumns {
   const random = mulberry32(seed);
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const columns: ReadingColumns = { epochMs: [], windSpeed: [], power: [], ambientTemperature: [] };

@@ -9,10 +9,11 @@ export function IsIsoTimestamp(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value) => typeof value === 'string' && parseIsoTimestamp(value) !== undefined,
         defaultMessage: (args?: ValidationArguments) =>
-          !args ? "must be an ISO 8601 timestamp" :
-          args?.value === undefined
-            ? `${args.property} is required (ISO 8601, e.g. 2024-10-01T00:00:00Z)`
-            : `${args.property} must be an ISO 8601 timestamp such as 2024-10-01T00:00:00Z (no offset means UTC)`,
+          !args
+            ? 'must be an ISO 8601 timestamp'
+            : args?.value === undefined
+              ? `${args.property} is required (ISO 8601, e.g. 2024-10-01T00:00:00Z)`
+              : `${args.property} must be an ISO 8601 timestamp such as 2024-10-01T00:00:00Z (no offset means UTC)`,
       },
     },
     options,

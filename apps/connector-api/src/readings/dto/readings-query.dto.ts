@@ -37,11 +37,17 @@ class KnownVariables implements ValidatorConstraintInterface {
 
 /** Query of GET /v1/readings, as sent. Cross-field rules (start < end, cursor in range) are checked after. */
 export class ReadingsQueryDto {
-  @ApiProperty({ description: 'Start, inclusive (ISO 8601; no offset means UTC)', example: '2024-10-01T00:00:00Z' })
+  @ApiProperty({
+    description: 'Start, inclusive (ISO 8601; no offset means UTC)',
+    example: '2024-10-01T00:00:00Z',
+  })
   @IsIsoTimestamp()
   start!: string;
 
-  @ApiProperty({ description: 'End, exclusive (ISO 8601; no offset means UTC)', example: '2024-10-02T00:00:00Z' })
+  @ApiProperty({
+    description: 'End, exclusive (ISO 8601; no offset means UTC)',
+    example: '2024-10-02T00:00:00Z',
+  })
   @IsIsoTimestamp()
   end!: string;
 
@@ -67,7 +73,9 @@ export class ReadingsQueryDto {
   @Type(() => Number)
   @IsInt({ message: `limit must be an integer between 1 and ${READINGS_PAGE_LIMIT.max}` })
   @Min(1, { message: `limit must be an integer between 1 and ${READINGS_PAGE_LIMIT.max}` })
-  @Max(READINGS_PAGE_LIMIT.max, { message: `limit must be an integer between 1 and ${READINGS_PAGE_LIMIT.max}` })
+  @Max(READINGS_PAGE_LIMIT.max, {
+    message: `limit must be an integer between 1 and ${READINGS_PAGE_LIMIT.max}`,
+  })
   limit: number = READINGS_PAGE_LIMIT.default;
 
   @ApiPropertyOptional({ description: 'next_cursor of the previous page' })

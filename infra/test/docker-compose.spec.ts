@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+// Docker cannot run here, so the compose file is checked structurally: what each service runs,
+// which networks it is on, and that the database URLs name services on a shared network.
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  networks?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const root = join(__dirname, '..', '..');
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  networks: Record<string, { internal?: boolean }>;
+};
+const services = compose.services;
+
+describe('docker-compose.yml', () => {
+  it('builds the apps from infra/Dockerfile and runs CLI entry points that exist', () => {
+    const apps = Object.entries(services).filter(([, s]) => s.build);
+    expect(apps.map(([name]) => name).sort()).toEqual(['connector-api', 'connector-seed']);
+    for (const [, service] of apps) {
+      expect(existsSync(join(root, service.build!.context, service.build!.dockerfile))).toBe(true);
+      expect(existsSync(join(root, service.command![0]!))).toBe(true);
+    }
+  });
+
+  it('copies into the image every workspace package manifest', () => {
+    const dockerfile = readFileSync(join(root, 'infra/Dockerfile'), 'utf8');
+    const workspaces = [
+      'apps/connector-api',
+      'apps/launcher',
+      'libs/platform',
+      'libs/telemetry',
+      'libs/testing',
+      'infra',
+    ];
+    for (const dir of workspaces) expect(dockerfile).toContain(`COPY ${dir}/package.json ${dir}/`);
+  });
+
+  it('keeps the source database on an internal network and publishes only the API port', () => {
+    expect(compose.networks['source-net']).toEqual({ internal: true });
+    expect(services['source-db']!.networks).toEqual(['source-net']);
+    expect(services['source-db']!.ports).toBeUndefined();
+    expect(services['connector-seed']!.ports).toBeUndefined();
+    expect(services['connector-api']!.ports).toEqual(['3001:3001']);
+    const published = Object.entries(services)
+      .filter(([, s]) => s.ports)
+      .map(([name]) => name);
+    expect(published).toEqual(['connector-api']);
+  });
+
+  it('points every database URL at a database service on a network the app shares', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        if (!key.endsWith('_DATABASE_URL')) continue;
+        const host = new URL(value.replace(/\$\{[^}]+\}/g, 'x')).hostname;
+        expect(services[host]).toBeDefined();
+        const shared = (service.networks ?? []).filter((n) => services[host]!.networks?.includes(n));
+        expect({ name, shared: shared.length > 0 }).toEqual({ name, shared: true });
+        expect(service.depends_on?.[host]?.condition).toBe('service_healthy');
+      }
+    }
+  });
+});
