@@ -1,0 +1,97 @@
+import type { Logger } from '@caudal/platform';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  backoffDelayMs,
+  NonRetryableError,
+  type PipelineDefinition,
+  type RunContext,
+  type RunOutcome,
+  type Trigger,
+} from './definition';
+import type { RunLedger } from './ledger/run-ledger';
+import { isPartitionKey, partitionWindow } from './partitions';
+
+export interface PartitionResult {
+  partition: string;
+  status: 'succeeded' | 'failed' | 'skipped';
+  attempts: number;
+  outcome?: RunOutcome;
+  error?: string;
+  durationMs: number;
+}
+
+export interface ExecutorOptions {
+  ledger: RunLedger;
+  logger: Logger;
+  /** Waits between attempts (tests pass a fast one). */
+  wait?: (ms: number) => Promise<unknown>;
+  random?: () => number;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+/**
+ * Runs one partition of a pipeline with its retry policy, one ledger row per attempt. A partition
+ * already running elsewhere is skipped (the ledger's unique index decides, not a race in memory).
+ */
+export class PartitionExecutor {
+  private readonly wait: (ms: number) => Promise<unknown>;
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.wait = options.wait ?? ((ms) => sleep(ms));
+  }
+
+  async run(
+    pipeline: PipelineDefinition,
+    partition: string,
+    trigger: Trigger,
+    { fromQueue = false, signal }: { fromQueue?: boolean; signal?: AbortSignal } = {},
+  ): Promise<PartitionResult> {
+    if (!isPartitionKey(partition, pipeline.partitioning)) {
+      throw new NonRetryableError(`"${partition}" is not a ${pipeline.partitioning} partition of ${pipeline.name}`);
+    }
+    const window =
+      pipeline.partitioning === 'none' ? undefined : partitionWindow(partition, pipeline.partitioning, pipeline.timeZone);
+    const started = performance.now();
+    const { ledger } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      const run = await ledger.start(pipeline.name, partition, trigger, attempt, { fromQueue: fromQueue && attempt === 1 });
+      if (!run) {
+        return { partition, status: 'skipped', attempts: attempt - 1, durationMs: performance.now() - started };
+      }
+      const logger = this.options.logger.child({ pipeline: pipeline.name, partition, attempt, runId: run.id });
+      const metadata: Record<string, unknown> = {};
+      const context: RunContext = {
+        pipeline: pipeline.name,
+        partition,
+        ...(window ? { window } : {}),
+        attempt,
+        logger,
+        progress: () => undefined,
+        metadata: (values) => Object.assign(metadata, values),
+        signal: signal ?? new AbortController().signal,
+      };
+      const attemptStarted = performance.now();
+      try {
+        const outcome = await pipeline.run(partition, context);
+        metadata['duration_ms'] = Math.round(performance.now() - attemptStarted);
+        await ledger.succeed(run.id, outcome, metadata);
+        logger.info({ rowsRead: outcome.rowsRead, rowsWritten: outcome.rowsWritten }, 'run succeeded');
+        return { partition, status: 'succeeded', attempts: attempt, outcome, durationMs: performance.now() - started };
+      } catch (error) {
+        const message = describeError(error);
+        metadata['duration_ms'] = Math.round(performance.now() - attemptStarted);
+        await ledger.fail(run.id, message, metadata);
+        const retry = !(error instanceof NonRetryableError) && attempt < pipeline.retry.attempts;
+        logger.warn({ err: error, retry }, 'run failed');
+        if (!retry) {
+          return { partition, status: 'failed', attempts: attempt, error: message, durationMs: performance.now() - started };
+        }
+        await this.wait(backoffDelayMs(attempt, pipeline.retry, this.options.random));
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+export {
+  backoffDelayMs,
+  DEFAULT_RETRY,
+  NonRetryableError,
+  RUN_STATUSES,
+  TRIGGERS,
+  type Partitioning,
+  type PipelineDefinition,
+  type RetryPolicy,
+  type RunContext,
+  type RunOutcome,
+  type RunStatus,
+  type Schedule,
+  type Trigger,
+} from './definition';
+export {
+  isPartitionKey,
+  isValidTimeZone,
+  latestCompletePartition,
+  partitionRange,
+  partitionWindow,
+  UNPARTITIONED,
+  zonedTime,
+  zoneOffsetMinutes,
+} from './partitions';
+export { OPS_MIGRATIONS, OPS_ROLE } from './ledger/migrations';
+export { RunLedger, type PartitionStatus } from './ledger/run-ledger';
+export { PartitionExecutor, type ExecutorOptions, type PartitionResult } from './executor';
+export { REDO_POLICIES, runBackfill, selectPartitions, type BackfillSummary, type RedoPolicy } from './backfill';
+export { ProgressReporter, renderProgress, type ProgressState } from './progress';
+export { PipelineQueue, type PartitionJob } from './queue';
+export { PipelineWorkerModule, type PipelineWorkerOptions } from './worker.module';

@@ -1,0 +1,5 @@
+import { CreateRunLedger1730000000000 } from './1730000000000-create-run-ledger';
+
+/** The ops database's migrations (run ledger), in order. */
+export const OPS_MIGRATIONS = [CreateRunLedger1730000000000];
+export const OPS_ROLE = 'ops';

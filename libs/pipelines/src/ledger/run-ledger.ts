@@ -1,0 +1,143 @@
+import type { Pool } from 'pg';
+import type { RunOutcome, RunStatus, Trigger } from '../definition';
+
+export interface PartitionStatus {
+  partition: string;
+  runId: string;
+  attempt: number;
+  trigger: Trigger;
+  status: RunStatus;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  rowsRead: number | null;
+  rowsWritten: number | null;
+  error: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface StartedRun {
+  id: string;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** The run ledger (ops.pipeline_runs): every attempt of every partition, and each partition's latest state. */
+export class RunLedger {
+  constructor(
+    private readonly pool: Pool,
+    private readonly worker: string = `pid-${process.pid}`,
+  ) {}
+
+  /** Records a queued run (one per job the queue accepted). */
+  async queued(pipeline: string, partition: string, trigger: Trigger): Promise<string> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, queued_at)
+       VALUES ($1, $2, $3, 'queued', now()) RETURNING id`,
+      [pipeline, partition, trigger],
+    );
+    return rows[0]!.id;
+  }
+
+  /**
+   * Starts an attempt: marks the queued row running (or inserts a running row). Returns undefined
+   * when another attempt of the partition is running: the second guard, enforced by a unique index.
+   * Attempts left running longer than `staleAfterMs` (a crashed worker) are failed first.
+   */
+  async start(
+    pipeline: string,
+    partition: string,
+    trigger: Trigger,
+    attempt: number,
+    options: { fromQueue?: boolean; staleAfterMs?: number } = {},
+  ): Promise<StartedRun | undefined> {
+    await this.pool.query(
+      `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(),
+              error = 'abandoned: the worker stopped answering before the run finished'
+       WHERE pipeline = $1 AND partition_key = $2 AND status = 'running'
+         AND started_at < now() - make_interval(secs => $3::float8 / 1000)`,
+      [pipeline, partition, options.staleAfterMs ?? 3_600_000],
+    );
+    try {
+      if (options.fromQueue) {
+        // The queue holds at most one queued job per partition, so this is the row of this job.
+        const { rows } = await this.pool.query<{ id: string }>(
+          `UPDATE ops.pipeline_runs SET status = 'running', started_at = now(), attempt = $3, worker = $4
+           WHERE id = (SELECT id FROM ops.pipeline_runs
+                       WHERE pipeline = $1 AND partition_key = $2 AND status = 'queued' ORDER BY id LIMIT 1)
+           RETURNING id`,
+          [pipeline, partition, attempt, this.worker],
+        );
+        if (rows[0]) return { id: rows[0].id };
+      }
+      const { rows } = await this.pool.query<{ id: string }>(
+        `INSERT INTO ops.pipeline_runs (pipeline, partition_key, attempt, trigger, status, started_at, worker)
+         VALUES ($1, $2, $3, $4, 'running', now(), $5) RETURNING id`,
+        [pipeline, partition, attempt, trigger, this.worker],
+      );
+      return { id: rows[0]!.id };
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        await this.recordSkip(pipeline, partition, trigger, 'another run of this partition was running');
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async succeed(id: string, outcome: RunOutcome, metadata: Record<string, unknown>): Promise<void> {
+    await this.pool.query(
+      `UPDATE ops.pipeline_runs SET status = 'succeeded', finished_at = now(), rows_read = $2, rows_written = $3,
+              metadata = $4::jsonb
+       WHERE id = $1`,
+      [id, outcome.rowsRead, outcome.rowsWritten, JSON.stringify({ ...metadata, ...outcome.metadata })],
+    );
+  }
+
+  async fail(id: string, error: string, metadata: Record<string, unknown>): Promise<void> {
+    await this.pool.query(
+      `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(), error = $2, metadata = $3::jsonb WHERE id = $1`,
+      [id, error.slice(0, 4000), JSON.stringify(metadata)],
+    );
+  }
+
+  private async recordSkip(pipeline: string, partition: string, trigger: Trigger, reason: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, started_at, finished_at, error, worker)
+       VALUES ($1, $2, $3, 'skipped', now(), now(), $4, $5)`,
+      [pipeline, partition, trigger, reason, this.worker],
+    );
+  }
+
+  /** Each partition's latest state (skipped attempts aside), optionally within [from, to] keys. */
+  async statuses(pipeline: string, from?: string, to?: string): Promise<PartitionStatus[]> {
+    const { rows } = await this.pool.query(
+      `SELECT partition_key, run_id, attempt, trigger, status, started_at, finished_at, rows_read, rows_written, error, metadata
+       FROM ops.partition_status
+       WHERE pipeline = $1 AND ($2::text IS NULL OR partition_key >= $2) AND ($3::text IS NULL OR partition_key <= $3)
+       ORDER BY partition_key`,
+      [pipeline, from ?? null, to ?? null],
+    );
+    return rows.map((row) => ({
+      partition: row.partition_key,
+      runId: String(row.run_id),
+      attempt: row.attempt,
+      trigger: row.trigger,
+      status: row.status,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      rowsRead: row.rows_read === null ? null : Number(row.rows_read),
+      rowsWritten: row.rows_written === null ? null : Number(row.rows_written),
+      error: row.error,
+      metadata: row.metadata,
+    }));
+  }
+
+  /** Every attempt of one partition, oldest first. */
+  async attempts(pipeline: string, partition: string): Promise<{ id: string; attempt: number; status: RunStatus; error: string | null }[]> {
+    const { rows } = await this.pool.query(
+      `SELECT id, attempt, status, error FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 ORDER BY id`,
+      [pipeline, partition],
+    );
+    return rows.map((row) => ({ id: String(row.id), attempt: row.attempt, status: row.status, error: row.error }));
+  }
+}

@@ -1,0 +1,96 @@
+import type { Partitioning } from './definition';
+
+const DAY_KEY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const HOUR_KEY = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})$/;
+export const UNPARTITIONED = 'all';
+
+/** The offset of `timeZone` from UTC at an instant, in minutes (east positive). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant of a wall-clock time in a time zone. */
+export function zonedTime(y: number, m: number, d: number, h: number, timeZone: string): Date {
+  const wall = Date.UTC(y, m - 1, d, h);
+  let guess = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
+  guess = wall - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
+  return new Date(guess);
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function realDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** Whether `key` names a partition of this partitioning: a real date (YYYY-MM-DD) or hour (YYYY-MM-DDTHH). */
+export function isPartitionKey(key: string, partitioning: Partitioning): boolean {
+  if (partitioning === 'none') return key === UNPARTITIONED;
+  const match = (partitioning === 'daily' ? DAY_KEY : HOUR_KEY).exec(key);
+  if (!match) return false;
+  const [, y, m, d, h] = match.map(Number) as [number, number, number, number, number | undefined];
+  return realDate(y, m, d) && (h === undefined || h <= 23);
+}
+
+/** The half-open window [start, end) of a partition in the pipeline's time zone. */
+export function partitionWindow(key: string, partitioning: Partitioning, timeZone = 'UTC'): { start: Date; end: Date } {
+  if (!isPartitionKey(key, partitioning) || partitioning === 'none') {
+    throw new Error(`"${key}" is not a ${partitioning} partition`);
+  }
+  const [y, m, d, h] = key.split(/[-T]/).map(Number) as [number, number, number, number | undefined];
+  if (partitioning === 'daily') {
+    const next = new Date(Date.UTC(y, m - 1, d + 1));
+    return {
+      start: zonedTime(y, m, d, 0, timeZone),
+      end: zonedTime(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, timeZone),
+    };
+  }
+  const start = zonedTime(y, m, d, h!, timeZone);
+  return { start, end: new Date(start.getTime() + 3_600_000) };
+}
+
+function keyOf(date: Date, partitioning: Partitioning): string {
+  const iso = date.toISOString();
+  return partitioning === 'daily' ? iso.slice(0, 10) : iso.slice(0, 13);
+}
+
+/** Every partition key from `from` to `to`, both included. */
+export function partitionRange(from: string, to: string, partitioning: Partitioning): string[] {
+  if (partitioning === 'none') return [UNPARTITIONED];
+  for (const key of [from, to]) {
+    if (!isPartitionKey(key, partitioning)) throw new Error(`"${key}" is not a ${partitioning} partition`);
+  }
+  const step = partitioning === 'daily' ? 86_400_000 : 3_600_000;
+  const parse = (key: string) => Date.parse(partitioning === 'daily' ? `${key}T00:00:00Z` : `${key}:00:00Z`);
+  const keys: string[] = [];
+  for (let t = parse(from); t <= parse(to); t += step) keys.push(keyOf(new Date(t), partitioning));
+  return keys;
+}
+
+/** The latest complete partition at `now` in the time zone: yesterday for daily, the previous hour for hourly. */
+export function latestCompletePartition(now: Date, partitioning: Partitioning, timeZone = 'UTC'): string {
+  if (partitioning === 'none') return UNPARTITIONED;
+  const local = new Date(now.getTime() + zoneOffsetMinutes(now, timeZone) * 60_000);
+  const step = partitioning === 'daily' ? 86_400_000 : 3_600_000;
+  return keyOf(new Date(local.getTime() - step), partitioning);
+}

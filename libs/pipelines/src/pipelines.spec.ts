@@ -1,0 +1,101 @@
+import { selectPartitions } from './backfill';
+import { backoffDelayMs, DEFAULT_RETRY } from './definition';
+import type { PartitionStatus } from './ledger/run-ledger';
+import {
+  isPartitionKey,
+  latestCompletePartition,
+  partitionRange,
+  partitionWindow,
+  zoneOffsetMinutes,
+} from './partitions';
+import { renderProgress } from './progress';
+
+describe('partitions', () => {
+  it('accepts real dates and hours only', () => {
+    expect(isPartitionKey('2024-10-01', 'daily')).toBe(true);
+    expect(isPartitionKey('2024-02-29', 'daily')).toBe(true);
+    for (const bad of ['2023-02-29', '2024-13-01', '2024-10-1', '20241001', '2024-10-01T00', ' 2024-10-01']) {
+      expect(isPartitionKey(bad, 'daily')).toBe(false);
+    }
+    expect(isPartitionKey('2024-10-01T23', 'hourly')).toBe(true);
+    expect(isPartitionKey('2024-10-01T24', 'hourly')).toBe(false);
+    expect(isPartitionKey('all', 'none')).toBe(true);
+  });
+
+  it('gives a day its [00:00, 24:00) window in the time zone', () => {
+    expect(partitionWindow('2024-10-01', 'daily')).toEqual({
+      start: new Date('2024-10-01T00:00:00Z'),
+      end: new Date('2024-10-02T00:00:00Z'),
+    });
+    expect(partitionWindow('2024-10-01', 'daily', 'America/Sao_Paulo')).toEqual({
+      start: new Date('2024-10-01T03:00:00Z'),
+      end: new Date('2024-10-02T03:00:00Z'),
+    });
+    // Europe/Zurich leaves summer time on 2024-10-27: that day has 25 hours.
+    const { start, end } = partitionWindow('2024-10-27', 'daily', 'Europe/Zurich');
+    expect(start).toEqual(new Date('2024-10-26T22:00:00Z'));
+    expect((end.getTime() - start.getTime()) / 3_600_000).toBe(25);
+    expect(partitionWindow('2024-10-01T05', 'hourly')).toEqual({
+      start: new Date('2024-10-01T05:00:00Z'),
+      end: new Date('2024-10-01T06:00:00Z'),
+    });
+    expect(() => partitionWindow('2024-02-30', 'daily')).toThrow('not a daily partition');
+  });
+
+  it('lists a range of partitions, both ends included', () => {
+    expect(partitionRange('2024-10-30', '2024-11-02', 'daily')).toEqual([
+      '2024-10-30',
+      '2024-10-31',
+      '2024-11-01',
+      '2024-11-02',
+    ]);
+    expect(partitionRange('2024-10-02', '2024-10-01', 'daily')).toEqual([]);
+    expect(partitionRange('2024-10-01T22', '2024-10-02T01', 'hourly')).toHaveLength(4);
+  });
+
+  it('knows the latest complete partition at a tick', () => {
+    expect(latestCompletePartition(new Date('2024-10-02T00:10:00Z'), 'daily')).toBe('2024-10-01');
+    expect(latestCompletePartition(new Date('2024-10-02T02:10:00Z'), 'daily', 'America/Sao_Paulo')).toBe('2024-09-30');
+    expect(latestCompletePartition(new Date('2024-10-02T05:05:00Z'), 'hourly')).toBe('2024-10-02T04');
+  });
+
+  it('reads time zone offsets', () => {
+    expect(zoneOffsetMinutes(new Date('2024-07-01T12:00:00Z'), 'Europe/Zurich')).toBe(120);
+    expect(zoneOffsetMinutes(new Date('2024-12-01T12:00:00Z'), 'Europe/Zurich')).toBe(60);
+    expect(zoneOffsetMinutes(new Date('2024-12-01T12:00:00Z'), 'UTC')).toBe(0);
+  });
+});
+
+describe('backoffDelayMs', () => {
+  it('doubles from the initial delay up to the cap, within the jitter', () => {
+    const policy = { attempts: 5, initialDelayMs: 1000, maxDelayMs: 5000, jitter: 0.2 };
+    expect(backoffDelayMs(1, policy, () => 0.5)).toBe(1000);
+    expect(backoffDelayMs(2, policy, () => 0.5)).toBe(2000);
+    expect(backoffDelayMs(4, policy, () => 0.5)).toBe(5000);
+    expect(backoffDelayMs(1, policy, () => 0)).toBe(800);
+    expect(backoffDelayMs(1, policy, () => 0.999999)).toBe(1200);
+    expect(DEFAULT_RETRY.attempts).toBeGreaterThan(1);
+  });
+});
+
+describe('selectPartitions', () => {
+  const status = (partition: string, s: PartitionStatus['status']) => ({ partition, status: s }) as PartitionStatus;
+  const keys = ['2024-10-01', '2024-10-02', '2024-10-03', '2024-10-04'];
+  const statuses = [status('2024-10-01', 'succeeded'), status('2024-10-02', 'failed'), status('2024-10-03', 'queued')];
+
+  it('redoes all, only failed, or whatever has not succeeded', () => {
+    expect(selectPartitions(keys, statuses, 'all')).toEqual(keys);
+    expect(selectPartitions(keys, statuses, 'failed')).toEqual(['2024-10-02']);
+    expect(selectPartitions(keys, statuses, 'missing')).toEqual(['2024-10-02', '2024-10-03', '2024-10-04']);
+  });
+});
+
+describe('renderProgress', () => {
+  it('shows the bar, counts, rate, ETA and failures', () => {
+    expect(renderProgress({ done: 5, total: 20, failed: 1, elapsedMs: 2000 }, 10)).toBe(
+      '[###.......] 5/20  25%  2.5/s  ETA 6s  1 failed',
+    );
+    expect(renderProgress({ done: 20, total: 20, failed: 0, elapsedMs: 65_000 }, 4)).toBe('[####] 20/20 100%  0.3/s  ETA 0s');
+    expect(renderProgress({ done: 0, total: 3, failed: 0, elapsedMs: 0 }, 3)).toBe('[...] 0/3   0%  0.0/s  ETA ?');
+  });
+});

@@ -1,0 +1,63 @@
+import type { Logger } from '@caudal/platform';
+import PgBoss from 'pg-boss';
+import type { PipelineDefinition, Trigger } from './definition';
+import type { RunLedger } from './ledger/run-ledger';
+
+export interface PartitionJob {
+  partition: string;
+  trigger: Trigger;
+}
+
+const QUEUE_SCHEMA = 'pgboss';
+
+/**
+ * The work queue (pg-boss on the ops database). Each pipeline has a 'stately' queue keyed by
+ * partition: at most one queued and one active job per partition, so N replicas enqueueing the same
+ * schedule tick create one job. pg-boss does not retry (the executor does, with the ledger).
+ */
+export class PipelineQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly ledger: RunLedger,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(connectionString: string, ledger: RunLedger, logger: Logger): Promise<PipelineQueue> {
+    const boss = new PgBoss({ connectionString, schema: QUEUE_SCHEMA, max: 4, application_name: 'caudal-queue' });
+    boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
+    await boss.start();
+    return new PipelineQueue(boss, ledger, logger);
+  }
+
+  async ensureQueue(pipeline: PipelineDefinition): Promise<void> {
+    if (await this.boss.getQueue(pipeline.name)) return;
+    try {
+      await this.boss.createQueue(pipeline.name, { name: pipeline.name, policy: 'stately', retryLimit: 0 });
+    } catch (error) {
+      if (!(await this.boss.getQueue(pipeline.name))) throw error; // else: another replica created it
+    }
+  }
+
+  /** Enqueues a partition; returns false when that partition is already queued. */
+  async enqueue(pipeline: PipelineDefinition, partition: string, trigger: Trigger): Promise<boolean> {
+    const job: PartitionJob = { partition, trigger };
+    const id = await this.boss.send(pipeline.name, job, { singletonKey: partition, retryLimit: 0 });
+    if (!id) {
+      this.logger.debug({ pipeline: pipeline.name, partition }, 'already queued');
+      return false;
+    }
+    await this.ledger.queued(pipeline.name, partition, trigger);
+    return true;
+  }
+
+  /** Serves a pipeline's queue: one job at a time per call, `handle` resolving when the run is over. */
+  async work(pipeline: PipelineDefinition, handle: (job: PartitionJob) => Promise<void>): Promise<void> {
+    await this.boss.work<PartitionJob>(pipeline.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+      for (const job of jobs) await handle(job.data);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 30_000, wait: true } as PgBoss.StopOptions);
+  }
+}

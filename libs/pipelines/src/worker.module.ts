@@ -1,0 +1,89 @@
+import type { Logger } from '@caudal/platform';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import type { PipelineDefinition } from './definition';
+import type { PartitionExecutor } from './executor';
+import { latestCompletePartition } from './partitions';
+import type { PipelineQueue } from './queue';
+
+export interface PipelineWorkerOptions {
+  pipelines: PipelineDefinition[];
+  queue: PipelineQueue;
+  executor: PartitionExecutor;
+  logger: Logger;
+  /** Serve the queue (default true). */
+  work?: boolean;
+  /** Run the schedules (default true). */
+  schedule?: boolean;
+}
+
+const WORKER_OPTIONS = Symbol('PIPELINE_WORKER_OPTIONS');
+
+/**
+ * A worker replica: each schedule tick enqueues the latest complete partition (one job however many
+ * replicas tick), and the queue's jobs run through the executor.
+ */
+@Injectable()
+class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(WORKER_OPTIONS) private readonly options: PipelineWorkerOptions,
+    private readonly registry: SchedulerRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { pipelines, queue, executor, logger } = this.options;
+    for (const pipeline of pipelines) {
+      await queue.ensureQueue(pipeline);
+      if (this.options.work !== false) {
+        await queue.work(pipeline, async (job) => {
+          await executor.run(pipeline, job.partition, job.trigger, { fromQueue: true });
+        });
+      }
+      if (pipeline.schedule && this.options.schedule !== false) {
+        const timeZone = pipeline.schedule.timeZone ?? pipeline.timeZone;
+        const cron = CronJob.from({
+          cronTime: pipeline.schedule.cron,
+          timeZone,
+          start: true,
+          onTick: () => void this.tick(pipeline),
+        });
+        this.registry.addCronJob(pipeline.name, cron);
+        logger.info({ pipeline: pipeline.name, cron: pipeline.schedule.cron, timeZone }, 'schedule registered');
+      }
+    }
+  }
+
+  async tick(pipeline: PipelineDefinition): Promise<void> {
+    const partition = latestCompletePartition(new Date(), pipeline.partitioning, pipeline.timeZone);
+    try {
+      const queued = await this.options.queue.enqueue(pipeline, partition, 'schedule');
+      this.options.logger.info({ pipeline: pipeline.name, partition, queued }, 'schedule tick');
+    } catch (error) {
+      this.options.logger.error({ err: error, pipeline: pipeline.name, partition }, 'schedule tick failed');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const name of this.registry.getCronJobs().keys()) this.registry.deleteCronJob(name);
+    await this.options.queue.stop();
+  }
+}
+
+@Module({})
+export class PipelineWorkerModule {
+  static register(options: PipelineWorkerOptions): DynamicModule {
+    return {
+      module: PipelineWorkerModule,
+      imports: [ScheduleModule.forRoot()],
+      providers: [{ provide: WORKER_OPTIONS, useValue: options }, PipelineWorkerService],
+    };
+  }
+}
