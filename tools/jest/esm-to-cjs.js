@@ -15,14 +15,14 @@ module.exports = {
       configFile: false,
       sourceMaps: true,
       jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' },
-      module: { type: 'commonjs', importInterop: 'node' },
+      module: { type: 'commonjs', importInterop: 'swc' },
     });
     return { code, map };
   },
   getCacheKey(source, filename) {
     return createHash('sha1')
       .update(version)
-      .update('esm-to-cjs-1')
+      .update('esm-to-cjs-2')
       .update(filename)
       .update(source)
       .digest('hex');

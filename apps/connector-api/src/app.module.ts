@@ -14,7 +14,10 @@ export class AppModule {
       imports: [HealthModule.register([{ name: 'source', check: () => source.ping() }])],
       controllers: [ReadingsController, VariablesController],
       providers: [
-        { provide: ReadingsRepository, useValue: new ReadingsRepository(source.pgPool()) },
+        {
+          provide: ReadingsRepository,
+          useValue: new ReadingsRepository(source.pgPool(), { pglite: source.pglite }),
+        },
         ReadingsService,
       ],
     };

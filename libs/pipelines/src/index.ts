@@ -30,3 +30,4 @@ export { REDO_POLICIES, runBackfill, selectPartitions, type BackfillSummary, typ
 export { ProgressReporter, renderProgress, type ProgressState } from './progress';
 export { PipelineQueue, type PartitionJob } from './queue';
 export { PipelineWorkerModule, type PipelineWorkerOptions } from './worker.module';
+export { renderStatusTable } from './status-table';

@@ -25,3 +25,4 @@ export {
   type FieldError,
 } from './http/request-validation';
 export { EXIT, onShutdown, parseCommandArgs, runCommands, UsageError, type Command } from './cli/cli';
+export { servePglite, type PgliteSession, type PgliteWireServer } from './embedded/pglite-wire-server';

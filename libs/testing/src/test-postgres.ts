@@ -1,4 +1,4 @@
-import { withDatabaseName } from '@caudal/platform';
+import { findWorkspaceRoot, withDatabaseName } from '@caudal/platform';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,7 +39,9 @@ async function onServer(serverUrl: string, label: string): Promise<TestPostgres>
 }
 
 async function embedded(): Promise<TestPostgres> {
-  const child = spawn(process.execPath, [join(__dirname, 'pglite-server.cjs')], {
+  const root = findWorkspaceRoot(__dirname);
+  const script = join(__dirname, 'pglite-server.ts');
+  const child = spawn(process.execPath, ['--conditions=@caudal/source', '-r', join(root, 'tools/register.js'), script], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

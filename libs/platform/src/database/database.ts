@@ -26,6 +26,8 @@ export class Database {
     readonly url: string,
     readonly embedded: boolean,
     readonly dataSource: DataSource,
+    /** True when the server is PGlite (embedded default or a test's PGlite): one session behind every connection. */
+    readonly pglite: boolean = false,
   ) {}
 
   get kind(): 'postgres' | 'mysql' {
@@ -95,5 +97,10 @@ export async function openDatabase(spec: DatabaseSpec): Promise<Database> {
   const url = spec.url ?? (await ensureEmbeddedPostgres()).url;
   const dataSource = new DataSource(dataSourceOptions(spec, url, schema));
   await dataSource.initialize();
-  return new Database(spec.role, schema, url, spec.url === undefined, dataSource);
+  let pglite = false;
+  if (dataSource.options.type === 'postgres') {
+    const [row] = (await dataSource.query('SELECT version() AS version')) as { version: string }[];
+    pglite = /PGlite/i.test(row?.version ?? '');
+  }
+  return new Database(spec.role, schema, url, spec.url === undefined, dataSource, pglite);
 }

@@ -2,11 +2,13 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, write
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { servePglite, type PgliteWireServer } from './pglite-wire-server';
 import { caudalHome } from './workspace-home';
 
 /**
  * The embedded default: one PGlite instance (PostgreSQL in WASM) per data directory, owned by one
- * process and served over the Postgres wire protocol so every other process uses the same pg driver.
+ * process and served over the Postgres wire protocol (./pglite-wire-server) so every other process
+ * uses the same pg driver.
  *
  * Ownership is settled through two files in the home folder:
  *   embedded-postgres.lock  created exclusively ('wx') by the process that is starting the server
@@ -41,7 +43,6 @@ interface OwnerState {
 
 const HOST = '127.0.0.1';
 const DEFAULT_PORT = 54320;
-const MAX_CONNECTIONS = 64;
 
 const instances = new Map<string, Promise<EmbeddedPostgres>>();
 
@@ -95,23 +96,17 @@ function tryCreateLock(lockPath: string): boolean {
 async function startOwner(home: string, statePath: string, preferredPort: number): Promise<EmbeddedPostgres> {
   // Loaded lazily: processes that only connect never pay for the WASM module.
   const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const dataDir = join(home, 'pgdata');
   const db = await PGlite.create({ dataDir });
 
-  const listen = async (port: number) => {
-    const server = new PGLiteSocketServer({ db, host: HOST, port, maxConnections: MAX_CONNECTIONS });
-    await server.start();
-    return server;
-  };
-  let server: Awaited<ReturnType<typeof listen>>;
+  let server: PgliteWireServer;
   try {
-    server = await listen(preferredPort);
+    server = await servePglite(db, { host: HOST, port: preferredPort });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || preferredPort === 0) throw error;
-    server = await listen(0);
+    server = await servePglite(db, { host: HOST, port: 0 });
   }
-  const port = Number(server.getServerConn().split(':').pop());
+  const port = server.port;
   const state: OwnerState = {
     pid: process.pid,
     host: HOST,
@@ -133,7 +128,7 @@ async function startOwner(home: string, statePath: string, preferredPort: number
     dataDir,
     stop: () => {
       stopped ??= (async () => {
-        await server.stop();
+        await server.close();
         await db.close();
         removeState();
         process.removeListener('exit', removeState);

@@ -24,16 +24,28 @@ function selectList(variables: readonly VariableName[]): string {
 // Rows stay in PostgreSQL's text form (see ReadingRow): no per-value parsing on the hot path.
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
+export interface ReadingsRepositoryOptions {
+  /**
+   * The database is PGlite: one session behind every connection. Streams then read by successive
+   * keyset queries instead of a server-side cursor (which would hold the single session for the whole
+   * stream), and statements are not prepared by name (names would collide between connections).
+   */
+  pglite: boolean;
+}
+
 /** Reads of source.data: one page by keyset, a whole range as a stream, and per-variable coverage. */
 export class ReadingsRepository {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: ReadingsRepositoryOptions = { pglite: false },
+  ) {}
 
   /** Up to `limit` readings after the cursor, plus whether more follow. */
   async findPage(query: ReadingsPageQuery): Promise<{ rows: ReadingRow[]; hasMore: boolean }> {
     const from = query.after && query.after >= query.start ? query.after : query.start;
     const op = query.after && query.after >= query.start ? '>' : '>=';
     const result = await this.pool.query<ReadingRow>({
-      name: `readings_page_${op === '>' ? 'after' : 'from'}_${query.variables.join('_')}`,
+      ...(this.options.pglite ? {} : { name: `readings_page_${op === '>' ? 'after' : 'from'}_${query.variables.join('_')}` }),
       text:
         `SELECT ${selectList(query.variables)} FROM source.data ` +
         `WHERE "timestamp" ${op} $1 AND "timestamp" < $2 ORDER BY "timestamp" LIMIT $3`,
@@ -46,11 +58,30 @@ export class ReadingsRepository {
   }
 
   /**
-   * Every reading of the range, in batches read from a server-side cursor: memory stays bounded by
-   * one batch however long the range. The connection is released when the iteration ends or stops.
+   * Every reading of the range, in batches of `batchSize`: memory stays bounded by one batch however
+   * long the range.
    */
-  async *streamRange(range: ReadingsRange, batchSize = STREAM_BATCH): AsyncGenerator<ReadingRow[]> {
+  streamRange(range: ReadingsRange, batchSize = STREAM_BATCH): AsyncGenerator<ReadingRow[]> {
+    return this.options.pglite ? this.streamByKeyset(range, batchSize) : this.streamWithCursor(range, batchSize);
+  }
+
+  private async *streamByKeyset(range: ReadingsRange, batchSize: number): AsyncGenerator<ReadingRow[]> {
+    let after: Date | undefined;
+    for (;;) {
+      const { rows, hasMore } = await this.findPage({ ...range, limit: batchSize, ...(after ? { after } : {}) });
+      if (rows.length > 0) yield rows;
+      if (!hasMore) return;
+      after = new Date(rows[rows.length - 1]![0]);
+    }
+  }
+
+  /** A server-side cursor on one connection, released when the iteration ends or stops. */
+  private async *streamWithCursor(range: ReadingsRange, batchSize: number): AsyncGenerator<ReadingRow[]> {
     const client: PoolClient = await this.pool.connect();
+    // An error the server sends between reads must not crash the process as an unhandled event.
+    let clientError: Error | undefined;
+    const onError = (error: Error) => (clientError = error);
+    client.on('error', onError);
     const cursor = client.query(
       new Cursor<ReadingRow>(
         `SELECT ${selectList(range.variables)} FROM source.data ` +
@@ -63,6 +94,7 @@ export class ReadingsRepository {
     try {
       for (;;) {
         const rows = await cursor.read(batchSize);
+        if (clientError) throw clientError;
         if (rows.length === 0) break;
         yield rows;
       }
@@ -73,8 +105,9 @@ export class ReadingsRepository {
       await cursor.close().catch(() => {
         failed = true;
       });
+      client.removeListener('error', onError);
       // A connection whose cursor failed is discarded rather than returned to the pool.
-      client.release(failed);
+      client.release(failed || clientError !== undefined);
     }
   }
 

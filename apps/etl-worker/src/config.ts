@@ -1,0 +1,68 @@
+import { IsOptionalDatabaseUrl } from '@caudal/platform';
+import { isValidTimeZone } from '@caudal/pipelines';
+import { isVariableName } from '@caudal/telemetry';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
+
+/** Everything the ETL worker reads from the environment. */
+export class EtlConfig {
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  CONNECTOR_API_URL = 'http://localhost:3001';
+
+  /** Unset: the embedded PostgreSQL. */
+  @IsOptionalDatabaseUrl()
+  TARGET_DATABASE_URL?: string;
+
+  /** Ledger and queue. Unset: the embedded PostgreSQL. */
+  @IsOptionalDatabaseUrl()
+  OPS_DATABASE_URL?: string;
+
+  @ValidateBy({
+    name: 'variables',
+    validator: {
+      validate: (value) =>
+        typeof value === 'string' && value.split(',').length > 0 && value.split(',').every((v) => isVariableName(v.trim())),
+      defaultMessage: () => 'must be a comma list of wind_speed, power, ambient_temperature',
+    },
+  })
+  ETL_VARIABLES = 'wind_speed,power';
+
+  @ValidateBy({
+    name: 'timeZone',
+    validator: {
+      validate: (value) => typeof value === 'string' && isValidTimeZone(value),
+      defaultMessage: () => 'must be an IANA time zone such as UTC or Europe/Zurich',
+    },
+  })
+  ETL_TIME_ZONE = 'UTC';
+
+  @IsString()
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression with 5 or 6 fields' })
+  ETL_SCHEDULE = '10 0 * * *';
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer between 1 and 32' })
+  @Min(1, { message: 'must be an integer between 1 and 32' })
+  @Max(32, { message: 'must be an integer between 1 and 32' })
+  ETL_CONCURRENCY = 4;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer between 1 and 10' })
+  @Min(1, { message: 'must be an integer between 1 and 10' })
+  @Max(10, { message: 'must be an integer between 1 and 10' })
+  ETL_RETRY_ATTEMPTS = 3;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a positive integer (ms)' })
+  @Min(0, { message: 'must be a positive integer (ms)' })
+  ETL_RETRY_DELAY_MS = 2000;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a positive integer (ms)' })
+  @Min(100, { message: 'must be at least 100 (ms)' })
+  ETL_REQUEST_TIMEOUT_MS = 30_000;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
