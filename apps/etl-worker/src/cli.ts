@@ -27,7 +27,8 @@ import { loadEtlConfig, openEtlRuntime, type EtlRuntime } from './etl-runtime';
 
 function date(name: string, value: string | undefined): string {
   if (value === undefined) throw new UsageError(`--${name} is required (YYYY-MM-DD)`);
-  if (!isPartitionKey(value, 'daily')) throw new UsageError(`--${name} must be a real date as YYYY-MM-DD, got "${value}"`);
+  if (!isPartitionKey(value, 'daily'))
+    throw new UsageError(`--${name} must be a real date as YYYY-MM-DD, got "${value}"`);
   return value;
 }
 
@@ -38,7 +39,8 @@ function describe(result: PartitionResult): string {
     const note = rowsRead === 0 ? ' (no source readings for this date)' : '';
     return `${result.partition} succeeded: ${rowsRead} readings -> ${rowsWritten} rows in ${seconds} s${note}`;
   }
-  if (result.status === 'skipped') return `${result.partition} skipped: another run of this date is in progress`;
+  if (result.status === 'skipped')
+    return `${result.partition} skipped: another run of this date is in progress`;
   return `${result.partition} failed after ${result.attempts} attempt(s): ${result.error}`;
 }
 
@@ -83,11 +85,16 @@ runCommands('etl', {
       const to = date('to', values.to);
       if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
       const redo = (values.redo ?? 'missing') as RedoPolicy;
-      if (!REDO_POLICIES.includes(redo)) throw new UsageError(`--redo must be one of ${REDO_POLICIES.join(', ')}`);
+      if (!REDO_POLICIES.includes(redo))
+        throw new UsageError(`--redo must be one of ${REDO_POLICIES.join(', ')}`);
       const config = loadEtlConfig();
       let concurrency = config.ETL_CONCURRENCY;
       if (values.concurrency !== undefined) {
-        if (!/^\d+$/.test(values.concurrency) || Number(values.concurrency) < 1 || Number(values.concurrency) > 32) {
+        if (
+          !/^\d+$/.test(values.concurrency) ||
+          Number(values.concurrency) < 1 ||
+          Number(values.concurrency) > 32
+        ) {
           throw new UsageError('--concurrency must be an integer between 1 and 32');
         }
         concurrency = Number(values.concurrency);
@@ -99,8 +106,12 @@ runCommands('etl', {
           `backfill ${from} .. ${to}: ${todo.length} of ${keys.length} dates to run (redo ${redo}), concurrency ${concurrency}\n`,
         );
         const progress = new ProgressReporter(todo.length);
-        const summary = await runBackfill(executor, pipeline, todo, { concurrency, onResult: (r) => progress.result(r) });
-        for (const failed of summary.results.filter((r) => r.status === 'failed')) process.stderr.write(`${describe(failed)}\n`);
+        const summary = await runBackfill(executor, pipeline, todo, {
+          concurrency,
+          onResult: (r) => progress.result(r),
+        });
+        for (const failed of summary.results.filter((r) => r.status === 'failed'))
+          process.stderr.write(`${describe(failed)}\n`);
         process.stdout.write(
           `backfill done: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped ` +
             `(see: npm run etl -- status --from ${from} --to ${to})\n`,
@@ -114,7 +125,8 @@ runCommands('etl', {
     usage: 'etl status [--from YYYY-MM-DD --to YYYY-MM-DD]',
     async run(args) {
       const { values } = parseCommandArgs(args, { from: { type: 'string' }, to: { type: 'string' } });
-      if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('give both --from and --to, or neither');
+      if ((values.from === undefined) !== (values.to === undefined))
+        throw new UsageError('give both --from and --to, or neither');
       const from = values.from === undefined ? undefined : date('from', values.from);
       const to = values.to === undefined ? undefined : date('to', values.to);
       if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
@@ -143,7 +155,11 @@ runCommands('etl', {
       );
       await app.init();
       runtime.logger.info(
-        { schedule: runtime.config.ETL_SCHEDULE, timeZone: runtime.config.ETL_TIME_ZONE, target: runtime.target.describe() },
+        {
+          schedule: runtime.config.ETL_SCHEDULE,
+          timeZone: runtime.config.ETL_TIME_ZONE,
+          target: runtime.target.describe(),
+        },
         'etl worker serving the queue and the schedule',
       );
       onShutdown(async () => {
@@ -177,7 +193,9 @@ runCommands('etl', {
     async run(args) {
       parseCommandArgs(args, {});
       return withRuntime(async ({ target, ops }) => {
-        process.stdout.write(`target database migrated: ${target.describe()}\nops database migrated: ${ops.describe()}\n`);
+        process.stdout.write(
+          `target database migrated: ${target.describe()}\nops database migrated: ${ops.describe()}\n`,
+        );
         return EXIT.ok;
       });
     },

@@ -6,7 +6,10 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy
 
 /** Everything the ETL worker reads from the environment. */
 export class EtlConfig {
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'must be an http(s) URL' },
+  )
   CONNECTOR_API_URL = 'http://localhost:3001';
 
   /** Unset: the embedded PostgreSQL. */
@@ -21,7 +24,9 @@ export class EtlConfig {
     name: 'variables',
     validator: {
       validate: (value) =>
-        typeof value === 'string' && value.split(',').length > 0 && value.split(',').every((v) => isVariableName(v.trim())),
+        typeof value === 'string' &&
+        value.split(',').length > 0 &&
+        value.split(',').every((v) => isVariableName(v.trim())),
       defaultMessage: () => 'must be a comma list of wind_speed, power, ambient_temperature',
     },
   })

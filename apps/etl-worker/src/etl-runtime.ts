@@ -25,7 +25,11 @@ export interface EtlRuntime {
   close(): Promise<void>;
 }
 
-async function openMigrated(role: string, url: string | undefined, migrations: (new () => unknown)[]): Promise<Database> {
+async function openMigrated(
+  role: string,
+  url: string | undefined,
+  migrations: (new () => unknown)[],
+): Promise<Database> {
   const database = await openDatabase({ role, url, migrations, poolSize: 8 });
   try {
     await database.migrate();
@@ -36,7 +40,10 @@ async function openMigrated(role: string, url: string | undefined, migrations: (
   return database;
 }
 
-export async function openEtlRuntime(config: EtlConfig, logger = createLogger('etl-worker', config.LOG_LEVEL)): Promise<EtlRuntime> {
+export async function openEtlRuntime(
+  config: EtlConfig,
+  logger = createLogger('etl-worker', config.LOG_LEVEL),
+): Promise<EtlRuntime> {
   const target = await openMigrated(TARGET_ROLE, config.TARGET_DATABASE_URL, TARGET_MIGRATIONS);
   let ops: Database;
   try {
@@ -52,7 +59,12 @@ export async function openEtlRuntime(config: EtlConfig, logger = createLogger('e
     variables: config.ETL_VARIABLES.split(',').map((v) => v.trim()) as VariableName[],
     timeZone: config.ETL_TIME_ZONE,
     cron: config.ETL_SCHEDULE,
-    retry: { attempts: config.ETL_RETRY_ATTEMPTS, initialDelayMs: retryDelay * 5, maxDelayMs: retryDelay * 60, jitter: 0.2 },
+    retry: {
+      attempts: config.ETL_RETRY_ATTEMPTS,
+      initialDelayMs: retryDelay * 5,
+      maxDelayMs: retryDelay * 60,
+      jitter: 0.2,
+    },
     requestRetry: { attempts: 3, initialDelayMs: retryDelay, maxDelayMs: retryDelay * 8, jitter: 0.2 },
     requestTimeoutMs: config.ETL_REQUEST_TIMEOUT_MS,
   });

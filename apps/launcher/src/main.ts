@@ -12,14 +12,19 @@ function say(line: string): void {
   process.stdout.write(`[caudal] ${line}\n`);
 }
 
-function prefixed(child: ChildProcess, name: string): void {
+/** Prints a child's lines with its name; JSON log lines below `warn` are kept out of the terminal. */
+function prefixed(child: ChildProcess, name: string, seen: string[]): void {
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream)
-      createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      seen.push(line);
+      const level = /^\{"level":(\d+)/.exec(line)?.[1];
+      if (level === undefined || Number(level) >= 40) process.stdout.write(`[${name}] ${line}\n`);
+    });
   }
 }
 
-function start(spec: ServiceSpec, args: string[]): ChildProcess {
+function start(spec: ServiceSpec, args: string[], seen: string[] = []): ChildProcess {
   const child = spawn(
     process.execPath,
     ['--conditions=@caudal/source', '-r', './tools/register.js', spec.cli, ...args],
@@ -29,7 +34,7 @@ function start(spec: ServiceSpec, args: string[]): ChildProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  prefixed(child, spec.name);
+  prefixed(child, spec.name, seen);
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
@@ -40,28 +45,34 @@ function finished(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
 }
 
-async function prepare(spec: ServiceSpec): Promise<void> {
-  for (const args of spec.prepare) {
-    const code = await finished(start(spec, args));
-    if (code !== 0) throw new Error(`${spec.name} ${args.join(' ')} exited with code ${code}`);
+async function runToEnd(spec: ServiceSpec, args: string[]): Promise<number> {
+  return finished(start(spec, args));
+}
+
+async function isReady(spec: ServiceSpec, output: () => string): Promise<boolean> {
+  if (spec.readyLine) return output().includes(spec.readyLine);
+  if (!spec.healthUrl) return true;
+  try {
+    return (await fetch(spec.healthUrl)).ok;
+  } catch {
+    return false; // not listening yet
   }
 }
 
-async function waitHealthy(spec: ServiceSpec, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
-  if (!spec.healthUrl) return;
+async function waitReady(
+  spec: ServiceSpec,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
       throw new Error(`${spec.name} exited with code ${child.exitCode} before it was ready`);
-    try {
-      const response = await fetch(spec.healthUrl);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (await isReady(spec, output)) return;
     await sleep(250);
   }
-  throw new Error(`${spec.name} was not healthy at ${spec.healthUrl} within ${timeoutMs / 1000} s`);
+  throw new Error(`${spec.name} was not ready within ${timeoutMs / 1000} s`);
 }
 
 async function shutdown(embedded: EmbeddedPostgres | undefined, code: number): Promise<never> {
@@ -96,14 +107,26 @@ async function main(): Promise<void> {
       logLevel: process.env['LOG_LEVEL'] || 'warn',
     });
     for (const spec of specs) {
-      await prepare(spec);
-      const child = start(spec, spec.serve);
+      for (const args of spec.prepare) {
+        const code = await runToEnd(spec, args);
+        if (code !== 0) throw new Error(`${spec.name} ${args.join(' ')} exited with code ${code}`);
+      }
+      const seen: string[] = [];
+      const child = start(spec, spec.serve, seen);
       child.once('exit', (code) => {
         if (stopping) return;
         say(`${spec.name} exited unexpectedly (code ${code}); stopping everything`);
         void shutdown(embedded, 1);
       });
-      await waitHealthy(spec, child);
+      await waitReady(spec, child, () => seen.join('\n'));
+    }
+    for (const spec of specs) {
+      for (const args of spec.after ?? []) {
+        say(`${spec.name} ${args.join(' ')}`);
+        const code = await runToEnd(spec, args);
+        if (code !== 0)
+          say(`${spec.name} ${args.join(' ')} exited with code ${code}; the services keep running`);
+      }
     }
     say('ready. Press Ctrl-C to stop.');
     for (const spec of specs) for (const line of spec.banner) say(line);

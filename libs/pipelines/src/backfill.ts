@@ -11,7 +11,11 @@ export type RedoPolicy = (typeof REDO_POLICIES)[number];
  *   failed   those whose latest run failed
  *   missing  those with no succeeded latest run (never run, failed, or left queued) — the default
  */
-export function selectPartitions(keys: readonly string[], statuses: readonly PartitionStatus[], redo: RedoPolicy): string[] {
+export function selectPartitions(
+  keys: readonly string[],
+  statuses: readonly PartitionStatus[],
+  redo: RedoPolicy,
+): string[] {
   const latest = new Map(statuses.map((s) => [s.partition, s.status]));
   switch (redo) {
     case 'all':
@@ -47,7 +51,9 @@ export async function runBackfill(
       options.onResult?.(result);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, partitions.length)) }, lane));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency, partitions.length)) }, lane),
+  );
   results.sort((a, b) => a.partition.localeCompare(b.partition));
   const count = (status: PartitionResult['status']) => results.filter((r) => r.status === status).length;
   return { results, succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped') };

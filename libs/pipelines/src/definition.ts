@@ -58,10 +58,19 @@ export class NonRetryableError extends Error {
   override name = 'NonRetryableError';
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, initialDelayMs: 1000, maxDelayMs: 30_000, jitter: 0.2 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 3,
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+  jitter: 0.2,
+};
 
 /** Exponential backoff with jitter for the delay before attempt `attempt + 1`. */
-export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
   const spread = base * policy.jitter;
   return Math.max(0, Math.round(base - spread + 2 * spread * random()));

@@ -51,18 +51,34 @@ export class PartitionExecutor {
     { fromQueue = false, signal }: { fromQueue?: boolean; signal?: AbortSignal } = {},
   ): Promise<PartitionResult> {
     if (!isPartitionKey(partition, pipeline.partitioning)) {
-      throw new NonRetryableError(`"${partition}" is not a ${pipeline.partitioning} partition of ${pipeline.name}`);
+      throw new NonRetryableError(
+        `"${partition}" is not a ${pipeline.partitioning} partition of ${pipeline.name}`,
+      );
     }
     const window =
-      pipeline.partitioning === 'none' ? undefined : partitionWindow(partition, pipeline.partitioning, pipeline.timeZone);
+      pipeline.partitioning === 'none'
+        ? undefined
+        : partitionWindow(partition, pipeline.partitioning, pipeline.timeZone);
     const started = performance.now();
     const { ledger } = this.options;
     for (let attempt = 1; ; attempt++) {
-      const run = await ledger.start(pipeline.name, partition, trigger, attempt, { fromQueue: fromQueue && attempt === 1 });
+      const run = await ledger.start(pipeline.name, partition, trigger, attempt, {
+        fromQueue: fromQueue && attempt === 1,
+      });
       if (!run) {
-        return { partition, status: 'skipped', attempts: attempt - 1, durationMs: performance.now() - started };
+        return {
+          partition,
+          status: 'skipped',
+          attempts: attempt - 1,
+          durationMs: performance.now() - started,
+        };
       }
-      const logger = this.options.logger.child({ pipeline: pipeline.name, partition, attempt, runId: run.id });
+      const logger = this.options.logger.child({
+        pipeline: pipeline.name,
+        partition,
+        attempt,
+        runId: run.id,
+      });
       const metadata: Record<string, unknown> = {};
       const context: RunContext = {
         pipeline: pipeline.name,
@@ -80,7 +96,13 @@ export class PartitionExecutor {
         metadata['duration_ms'] = Math.round(performance.now() - attemptStarted);
         await ledger.succeed(run.id, outcome, metadata);
         logger.info({ rowsRead: outcome.rowsRead, rowsWritten: outcome.rowsWritten }, 'run succeeded');
-        return { partition, status: 'succeeded', attempts: attempt, outcome, durationMs: performance.now() - started };
+        return {
+          partition,
+          status: 'succeeded',
+          attempts: attempt,
+          outcome,
+          durationMs: performance.now() - started,
+        };
       } catch (error) {
         const message = describeError(error);
         metadata['duration_ms'] = Math.round(performance.now() - attemptStarted);
@@ -88,7 +110,13 @@ export class PartitionExecutor {
         const retry = !(error instanceof NonRetryableError) && attempt < pipeline.retry.attempts;
         logger.warn({ err: error, retry }, 'run failed');
         if (!retry) {
-          return { partition, status: 'failed', attempts: attempt, error: message, durationMs: performance.now() - started };
+          return {
+            partition,
+            status: 'failed',
+            attempts: attempt,
+            error: message,
+            durationMs: performance.now() - started,
+          };
         }
         await this.wait(backoffDelayMs(attempt, pipeline.retry, this.options.random));
       }

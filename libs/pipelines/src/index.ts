@@ -26,7 +26,13 @@ export {
 export { OPS_MIGRATIONS, OPS_ROLE } from './ledger/migrations';
 export { RunLedger, type PartitionStatus } from './ledger/run-ledger';
 export { PartitionExecutor, type ExecutorOptions, type PartitionResult } from './executor';
-export { REDO_POLICIES, runBackfill, selectPartitions, type BackfillSummary, type RedoPolicy } from './backfill';
+export {
+  REDO_POLICIES,
+  runBackfill,
+  selectPartitions,
+  type BackfillSummary,
+  type RedoPolicy,
+} from './backfill';
 export { ProgressReporter, renderProgress, type ProgressState } from './progress';
 export { PipelineQueue, type PartitionJob } from './queue';
 export { PipelineWorkerModule, type PipelineWorkerOptions } from './worker.module';

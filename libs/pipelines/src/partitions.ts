@@ -17,7 +17,14 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
@@ -53,7 +60,11 @@ export function isPartitionKey(key: string, partitioning: Partitioning): boolean
 }
 
 /** The half-open window [start, end) of a partition in the pipeline's time zone. */
-export function partitionWindow(key: string, partitioning: Partitioning, timeZone = 'UTC'): { start: Date; end: Date } {
+export function partitionWindow(
+  key: string,
+  partitioning: Partitioning,
+  timeZone = 'UTC',
+): { start: Date; end: Date } {
   if (!isPartitionKey(key, partitioning) || partitioning === 'none') {
     throw new Error(`"${key}" is not a ${partitioning} partition`);
   }

@@ -55,7 +55,9 @@ describe('partitions', () => {
 
   it('knows the latest complete partition at a tick', () => {
     expect(latestCompletePartition(new Date('2024-10-02T00:10:00Z'), 'daily')).toBe('2024-10-01');
-    expect(latestCompletePartition(new Date('2024-10-02T02:10:00Z'), 'daily', 'America/Sao_Paulo')).toBe('2024-09-30');
+    expect(latestCompletePartition(new Date('2024-10-02T02:10:00Z'), 'daily', 'America/Sao_Paulo')).toBe(
+      '2024-09-30',
+    );
     expect(latestCompletePartition(new Date('2024-10-02T05:05:00Z'), 'hourly')).toBe('2024-10-02T04');
   });
 
@@ -79,9 +81,14 @@ describe('backoffDelayMs', () => {
 });
 
 describe('selectPartitions', () => {
-  const status = (partition: string, s: PartitionStatus['status']) => ({ partition, status: s }) as PartitionStatus;
+  const status = (partition: string, s: PartitionStatus['status']) =>
+    ({ partition, status: s }) as PartitionStatus;
   const keys = ['2024-10-01', '2024-10-02', '2024-10-03', '2024-10-04'];
-  const statuses = [status('2024-10-01', 'succeeded'), status('2024-10-02', 'failed'), status('2024-10-03', 'queued')];
+  const statuses = [
+    status('2024-10-01', 'succeeded'),
+    status('2024-10-02', 'failed'),
+    status('2024-10-03', 'queued'),
+  ];
 
   it('redoes all, only failed, or whatever has not succeeded', () => {
     expect(selectPartitions(keys, statuses, 'all')).toEqual(keys);
@@ -95,7 +102,11 @@ describe('renderProgress', () => {
     expect(renderProgress({ done: 5, total: 20, failed: 1, elapsedMs: 2000 }, 10)).toBe(
       '[###.......] 5/20  25%  2.5/s  ETA 6s  1 failed',
     );
-    expect(renderProgress({ done: 20, total: 20, failed: 0, elapsedMs: 65_000 }, 4)).toBe('[####] 20/20 100%  0.3/s  ETA 0s');
-    expect(renderProgress({ done: 0, total: 3, failed: 0, elapsedMs: 0 }, 3)).toBe('[...] 0/3   0%  0.0/s  ETA ?');
+    expect(renderProgress({ done: 20, total: 20, failed: 0, elapsedMs: 65_000 }, 4)).toBe(
+      '[####] 20/20 100%  0.3/s  ETA 0s',
+    );
+    expect(renderProgress({ done: 0, total: 3, failed: 0, elapsedMs: 0 }, 3)).toBe(
+      '[...] 0/3   0%  0.0/s  ETA ?',
+    );
   });
 });

@@ -11,7 +11,9 @@ function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   if (seconds < 60) return `${Math.ceil(seconds)}s`;
   const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `${minutes}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+  return minutes < 60
+    ? `${minutes}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`
+    : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 /** One progress line: bar, done/total, percent, rate, ETA and failures. */
@@ -43,7 +45,12 @@ export class ProgressReporter {
   }
 
   private state(): ProgressState {
-    return { done: this.done, total: this.total, failed: this.failed, elapsedMs: performance.now() - this.started };
+    return {
+      done: this.done,
+      total: this.total,
+      failed: this.failed,
+      elapsedMs: performance.now() - this.started,
+    };
   }
 
   result(result: PartitionResult): void {

@@ -23,7 +23,12 @@ export class PipelineQueue {
   ) {}
 
   static async start(connectionString: string, ledger: RunLedger, logger: Logger): Promise<PipelineQueue> {
-    const boss = new PgBoss({ connectionString, schema: QUEUE_SCHEMA, max: 4, application_name: 'caudal-queue' });
+    const boss = new PgBoss({
+      connectionString,
+      schema: QUEUE_SCHEMA,
+      max: 4,
+      application_name: 'caudal-queue',
+    });
     boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
     await boss.start();
     return new PipelineQueue(boss, ledger, logger);
@@ -52,9 +57,13 @@ export class PipelineQueue {
 
   /** Serves a pipeline's queue: one job at a time per call, `handle` resolving when the run is over. */
   async work(pipeline: PipelineDefinition, handle: (job: PartitionJob) => Promise<void>): Promise<void> {
-    await this.boss.work<PartitionJob>(pipeline.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
-      for (const job of jobs) await handle(job.data);
-    });
+    await this.boss.work<PartitionJob>(
+      pipeline.name,
+      { batchSize: 1, pollingIntervalSeconds: 1 },
+      async (jobs) => {
+        for (const job of jobs) await handle(job.data);
+      },
+    );
   }
 
   async stop(): Promise<void> {

@@ -56,7 +56,10 @@ class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShut
           onTick: () => void this.tick(pipeline),
         });
         this.registry.addCronJob(pipeline.name, cron);
-        logger.info({ pipeline: pipeline.name, cron: pipeline.schedule.cron, timeZone }, 'schedule registered');
+        logger.info(
+          { pipeline: pipeline.name, cron: pipeline.schedule.cron, timeZone },
+          'schedule registered',
+        );
       }
     }
   }

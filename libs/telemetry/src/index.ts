@@ -32,10 +32,20 @@ export {
   type ReadingsRange,
 } from './readings/readings-query';
 export { ReadingsFormatter, type ReadingRow } from './readings/readings-format';
-export { ReadingsRepository, type ReadingsRepositoryOptions, type VariableCoverage } from './readings/readings-repository';
+export {
+  ReadingsRepository,
+  type ReadingsRepositoryOptions,
+  type VariableCoverage,
+} from './readings/readings-repository';
 export { TARGET_ROLE, STATISTICS, signalName, type Statistic } from './target/target-schema';
 export { TARGET_MIGRATIONS } from './target/migrations';
-export { aggregateReadings, BucketAggregator, BUCKET_MS, type EtlReading, type SignalValue } from './etl/aggregate';
+export {
+  aggregateReadings,
+  BucketAggregator,
+  BUCKET_MS,
+  type EtlReading,
+  type SignalValue,
+} from './etl/aggregate';
 export { extractReadings, ExtractError, parseReadingLine, type ExtractOptions } from './etl/extract';
 export { replaceWindow } from './etl/load';
 export { telemetryEtlPipeline, TELEMETRY_ETL, type TelemetryEtlOptions } from './etl/telemetry-etl';

@@ -41,9 +41,13 @@ async function onServer(serverUrl: string, label: string): Promise<TestPostgres>
 async function embedded(): Promise<TestPostgres> {
   const root = findWorkspaceRoot(__dirname);
   const script = join(__dirname, 'pglite-server.ts');
-  const child = spawn(process.execPath, ['--conditions=@caudal/source', '-r', join(root, 'tools/register.js'), script], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@caudal/source', '-r', join(root, 'tools/register.js'), script],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolvePort, reject) => {
     child.once('exit', (code) =>

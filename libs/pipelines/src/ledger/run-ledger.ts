@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Pool } from 'pg';
 import type { RunOutcome, RunStatus, Trigger } from '../definition';
 
@@ -22,11 +23,38 @@ export interface StartedRun {
 const UNIQUE_VIOLATION = '23505';
 
 /** The run ledger (ops.pipeline_runs): every attempt of every partition, and each partition's latest state. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class RunLedger {
   constructor(
     private readonly pool: Pool,
-    private readonly worker: string = `pid-${process.pid}`,
+    /** Who runs attempts: host:pid, so a run left behind by a dead process on this host is recognised. */
+    private readonly worker: string = `${hostname()}:${process.pid}`,
   ) {}
+
+  /** Fails the partition's running attempts whose worker process on this host no longer exists. */
+  private async failDeadWorkers(pipeline: string, partition: string): Promise<void> {
+    const { rows } = await this.pool.query<{ id: string; worker: string | null }>(
+      `SELECT id, worker FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 AND status = 'running'`,
+      [pipeline, partition],
+    );
+    const here = hostname();
+    for (const row of rows) {
+      const [host, pid] = (row.worker ?? '').split(':');
+      if (host !== here || !pid || processAlive(Number(pid))) continue;
+      await this.pool.query(
+        `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1 AND status = 'running'`,
+        [row.id, `abandoned: worker ${row.worker} stopped before the run finished`],
+      );
+    }
+  }
 
   /** Records a queued run (one per job the queue accepted). */
   async queued(pipeline: string, partition: string, trigger: Trigger): Promise<string> {
@@ -50,6 +78,7 @@ export class RunLedger {
     attempt: number,
     options: { fromQueue?: boolean; staleAfterMs?: number } = {},
   ): Promise<StartedRun | undefined> {
+    await this.failDeadWorkers(pipeline, partition);
     await this.pool.query(
       `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(),
               error = 'abandoned: the worker stopped answering before the run finished'
@@ -100,7 +129,12 @@ export class RunLedger {
     );
   }
 
-  private async recordSkip(pipeline: string, partition: string, trigger: Trigger, reason: string): Promise<void> {
+  private async recordSkip(
+    pipeline: string,
+    partition: string,
+    trigger: Trigger,
+    reason: string,
+  ): Promise<void> {
     await this.pool.query(
       `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, started_at, finished_at, error, worker)
        VALUES ($1, $2, $3, 'skipped', now(), now(), $4, $5)`,
@@ -133,11 +167,19 @@ export class RunLedger {
   }
 
   /** Every attempt of one partition, oldest first. */
-  async attempts(pipeline: string, partition: string): Promise<{ id: string; attempt: number; status: RunStatus; error: string | null }[]> {
+  async attempts(
+    pipeline: string,
+    partition: string,
+  ): Promise<{ id: string; attempt: number; status: RunStatus; error: string | null }[]> {
     const { rows } = await this.pool.query(
       `SELECT id, attempt, status, error FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 ORDER BY id`,
       [pipeline, partition],
     );
-    return rows.map((row) => ({ id: String(row.id), attempt: row.attempt, status: row.status, error: row.error }));
+    return rows.map((row) => ({
+      id: String(row.id),
+      attempt: row.attempt,
+      status: row.status,
+      error: row.error,
+    }));
   }
 }

@@ -23,7 +23,10 @@ const TERMINATE = 0x58; // 'X'
 /** What the server needs of a PGlite instance. */
 export interface PgliteSession {
   runExclusive<T>(fn: () => Promise<T>): Promise<T>;
-  execProtocolRawStream(message: Uint8Array, options: { onRawData: (data: Uint8Array) => void }): Promise<void>;
+  execProtocolRawStream(
+    message: Uint8Array,
+    options: { onRawData: (data: Uint8Array) => void },
+  ): Promise<void>;
   isInTransaction(): boolean;
   exec(query: string): Promise<unknown>;
 }
@@ -61,7 +64,9 @@ class SessionQueue {
       for (let unit = this.next(); unit; unit = this.next()) {
         const current = unit;
         try {
-          await this.db.runExclusive(() => this.db.execProtocolRawStream(current.bytes, { onRawData: current.reply }));
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(current.bytes, { onRawData: current.reply }),
+          );
         } catch {
           // PGlite reports protocol-level errors to the client as ErrorResponse messages already.
         }
@@ -158,7 +163,10 @@ export interface PgliteWireServer {
 }
 
 /** Serves `db` on host:port (0 picks a free port). */
-export function servePglite(db: PgliteSession, options: { host: string; port: number }): Promise<PgliteWireServer> {
+export function servePglite(
+  db: PgliteSession,
+  options: { host: string; port: number },
+): Promise<PgliteWireServer> {
   const session = new SessionQueue(db);
   const sockets = new Set<Socket>();
   let nextId = 1;

@@ -59,7 +59,8 @@ export class BucketAggregator {
     if (reading.epochMs < this.windowStartMs || reading.epochMs >= this.windowEndMs) {
       throw new RangeError(`reading at ${new Date(reading.epochMs).toISOString()} is outside the window`);
     }
-    const bucket = this.windowStartMs + Math.floor((reading.epochMs - this.windowStartMs) / BUCKET_MS) * BUCKET_MS;
+    const bucket =
+      this.windowStartMs + Math.floor((reading.epochMs - this.windowStartMs) / BUCKET_MS) * BUCKET_MS;
     let stats = this.buckets.get(bucket);
     if (!stats) {
       stats = new Map(this.variables.map((v) => [v, new RunningStats()]));
@@ -83,7 +84,11 @@ export class BucketAggregator {
         if (s.count === 0) continue;
         const byStatistic = { mean: s.mean, min: s.min, max: s.max, std: s.std() };
         for (const statistic of STATISTICS) {
-          rows.push({ epochMs: bucket, signal: signalName(variable, statistic), value: byStatistic[statistic] });
+          rows.push({
+            epochMs: bucket,
+            signal: signalName(variable, statistic),
+            value: byStatistic[statistic],
+          });
         }
       }
     }
@@ -93,7 +98,9 @@ export class BucketAggregator {
   /** Readings per bucket, keyed by the bucket's ISO start (for the run metadata). */
   pointsPerBucket(): Record<string, number> {
     return Object.fromEntries(
-      [...this.points.entries()].sort(([a], [b]) => a - b).map(([bucket, n]) => [new Date(bucket).toISOString(), n]),
+      [...this.points.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([bucket, n]) => [new Date(bucket).toISOString(), n]),
     );
   }
 }

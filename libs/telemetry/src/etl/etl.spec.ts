@@ -38,7 +38,12 @@ describe('10-minute aggregation', () => {
   });
 
   it('gives a one-reading bucket its value as mean/min/max and a null std', () => {
-    expect(['mean', 'min', 'max', 'std'].map((s) => value('00:20', `wind_speed_${s}`))).toEqual([5, 5, 5, null]);
+    expect(['mean', 'min', 'max', 'std'].map((s) => value('00:20', `wind_speed_${s}`))).toEqual([
+      5,
+      5,
+      5,
+      null,
+    ]);
     expect(value('00:20', 'power_std')).toBeNull();
   });
 
@@ -56,7 +61,9 @@ describe('10-minute aggregation', () => {
   it('refuses readings outside the window (the next midnight belongs to the next day)', () => {
     const aggregator = new BucketAggregator(DAY.start.getTime(), DAY.end.getTime(), ['power']);
     expect(() => aggregator.add({ epochMs: DAY.end.getTime(), values: { power: 1 } })).toThrow(RangeError);
-    expect(() => aggregator.add({ epochMs: DAY.start.getTime() - 1, values: { power: 1 } })).toThrow(RangeError);
+    expect(() => aggregator.add({ epochMs: DAY.start.getTime() - 1, values: { power: 1 } })).toThrow(
+      RangeError,
+    );
   });
 
   it('skips a variable with no value in a bucket and counts points per bucket', () => {
@@ -76,7 +83,12 @@ describe('10-minute aggregation', () => {
   it('stays exact for large values (no catastrophic cancellation)', () => {
     const base = 1e9;
     const values = aggregateReadings(
-      [reading('02:00', base + 4, 0), reading('02:01', base + 7, 0), reading('02:02', base + 13, 0), reading('02:03', base + 16, 0)],
+      [
+        reading('02:00', base + 4, 0),
+        reading('02:01', base + 7, 0),
+        reading('02:02', base + 13, 0),
+        reading('02:03', base + 16, 0),
+      ],
       DAY,
       ['wind_speed'],
     );
@@ -86,7 +98,12 @@ describe('10-minute aggregation', () => {
 
 describe('parseReadingLine', () => {
   it('reads a line of the connector stream', () => {
-    expect(parseReadingLine('{"timestamp":"2024-10-01T00:00:00.000Z","wind_speed":4.5,"power":null}', 1, ['wind_speed', 'power'])).toEqual({
+    expect(
+      parseReadingLine('{"timestamp":"2024-10-01T00:00:00.000Z","wind_speed":4.5,"power":null}', 1, [
+        'wind_speed',
+        'power',
+      ]),
+    ).toEqual({
       epochMs: at('00:00'),
       values: { wind_speed: 4.5, power: null },
     });
@@ -97,7 +114,11 @@ describe('parseReadingLine', () => {
     ['no timestamp', '{"wind_speed":1,"power":2}', /no valid timestamp/],
     ['a bad timestamp', '{"timestamp":"soon","wind_speed":1,"power":2}', /no valid timestamp/],
     ['a missing variable', '{"timestamp":"2024-10-01T00:00:00Z","wind_speed":1}', /no numeric power/],
-    ['a string value', '{"timestamp":"2024-10-01T00:00:00Z","wind_speed":"1","power":2}', /no numeric wind_speed/],
+    [
+      'a string value',
+      '{"timestamp":"2024-10-01T00:00:00Z","wind_speed":"1","power":2}',
+      /no numeric wind_speed/,
+    ],
     ['JSON null', 'null', /no valid timestamp/],
   ])('rejects %s as non-retryable', (_, line, message) => {
     expect(() => parseReadingLine(line, 3, ['wind_speed', 'power'])).toThrow(message);

@@ -43,7 +43,11 @@ function readingsUrl(options: ExtractOptions, window: { start: Date; end: Date }
 }
 
 /** Parses one NDJSON line into a reading; throws NonRetryableError for anything malformed. */
-export function parseReadingLine(line: string, lineNumber: number, variables: readonly VariableName[]): EtlReading {
+export function parseReadingLine(
+  line: string,
+  lineNumber: number,
+  variables: readonly VariableName[],
+): EtlReading {
   let item: unknown;
   try {
     item = JSON.parse(line);
@@ -53,13 +57,17 @@ export function parseReadingLine(line: string, lineNumber: number, variables: re
   const record = item as Record<string, unknown> | null;
   const epochMs = typeof record?.['timestamp'] === 'string' ? Date.parse(record['timestamp']) : Number.NaN;
   if (!record || Number.isNaN(epochMs)) {
-    throw new NonRetryableError(`connector stream line ${lineNumber} has no valid timestamp: ${line.slice(0, 120)}`);
+    throw new NonRetryableError(
+      `connector stream line ${lineNumber} has no valid timestamp: ${line.slice(0, 120)}`,
+    );
   }
   const values: Record<string, number | null> = {};
   for (const variable of variables) {
     const value = record[variable];
     if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) {
-      throw new NonRetryableError(`connector stream line ${lineNumber} has no numeric ${variable}: ${line.slice(0, 120)}`);
+      throw new NonRetryableError(
+        `connector stream line ${lineNumber} has no numeric ${variable}: ${line.slice(0, 120)}`,
+      );
     }
     values[variable] = value;
   }

@@ -3,7 +3,10 @@ import type { SignalValue } from './aggregate';
 
 /** Signal ids by name, creating any signal the target does not have yet (e.g. a newly extracted variable). */
 async function signalIds(client: { query: Pool['query'] }, names: string[]): Promise<Map<string, number>> {
-  await client.query('INSERT INTO target.signal (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names]);
+  await client.query(
+    'INSERT INTO target.signal (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING',
+    [names],
+  );
   const { rows } = await client.query<{ id: number; name: string }>(
     'SELECT id, name FROM target.signal WHERE name = ANY($1::text[])',
     [names],

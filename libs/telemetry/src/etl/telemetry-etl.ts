@@ -46,7 +46,12 @@ export function telemetryEtlPipeline(options: TelemetryEtlOptions): PipelineDefi
         },
         window,
         (reading) => aggregator.add(reading),
-        () => (aggregator = new BucketAggregator(window.start.getTime(), window.end.getTime(), options.variables)),
+        () =>
+          (aggregator = new BucketAggregator(
+            window.start.getTime(),
+            window.end.getTime(),
+            options.variables,
+          )),
       );
       const values = aggregator.values();
       const written = await replaceWindow(options.target, window, values, signals);

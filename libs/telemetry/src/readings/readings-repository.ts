@@ -45,7 +45,9 @@ export class ReadingsRepository {
     const from = query.after && query.after >= query.start ? query.after : query.start;
     const op = query.after && query.after >= query.start ? '>' : '>=';
     const result = await this.pool.query<ReadingRow>({
-      ...(this.options.pglite ? {} : { name: `readings_page_${op === '>' ? 'after' : 'from'}_${query.variables.join('_')}` }),
+      ...(this.options.pglite
+        ? {}
+        : { name: `readings_page_${op === '>' ? 'after' : 'from'}_${query.variables.join('_')}` }),
       text:
         `SELECT ${selectList(query.variables)} FROM source.data ` +
         `WHERE "timestamp" ${op} $1 AND "timestamp" < $2 ORDER BY "timestamp" LIMIT $3`,
@@ -62,13 +64,19 @@ export class ReadingsRepository {
    * long the range.
    */
   streamRange(range: ReadingsRange, batchSize = STREAM_BATCH): AsyncGenerator<ReadingRow[]> {
-    return this.options.pglite ? this.streamByKeyset(range, batchSize) : this.streamWithCursor(range, batchSize);
+    return this.options.pglite
+      ? this.streamByKeyset(range, batchSize)
+      : this.streamWithCursor(range, batchSize);
   }
 
   private async *streamByKeyset(range: ReadingsRange, batchSize: number): AsyncGenerator<ReadingRow[]> {
     let after: Date | undefined;
     for (;;) {
-      const { rows, hasMore } = await this.findPage({ ...range, limit: batchSize, ...(after ? { after } : {}) });
+      const { rows, hasMore } = await this.findPage({
+        ...range,
+        limit: batchSize,
+        ...(after ? { after } : {}),
+      });
       if (rows.length > 0) yield rows;
       if (!hasMore) return;
       after = new Date(rows[rows.length - 1]![0]);

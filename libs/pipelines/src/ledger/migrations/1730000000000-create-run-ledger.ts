@@ -31,7 +31,9 @@ export class CreateRunLedger1730000000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE UNIQUE INDEX ux_pipeline_runs_one_running ON ops.pipeline_runs (pipeline, partition_key) WHERE status = 'running'`,
     );
-    await queryRunner.query(`CREATE INDEX ix_pipeline_runs_partition ON ops.pipeline_runs (pipeline, partition_key, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX ix_pipeline_runs_partition ON ops.pipeline_runs (pipeline, partition_key, id DESC)`,
+    );
     await queryRunner.query(`
       CREATE VIEW ops.partition_status AS
       SELECT DISTINCT ON (pipeline, partition_key)
