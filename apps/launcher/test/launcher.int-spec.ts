@@ -53,7 +53,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Run {
   return { child, output: () => text, waitFor, exit };
 }
 
-describe('npm start on the embedded default', () => {
+describe('npm start on the embedded default (connector API and ETL worker)', () => {
   let home: string;
   let env: NodeJS.ProcessEnv;
   let api: string;
@@ -74,6 +74,14 @@ describe('npm start on the embedded default', () => {
       'seeded 33061 readings 2024-10-01T00:00:00.000Z .. 2024-10-23T23:00:00.000Z',
     );
     expect(first.output()).toContain(`${api.replace('127.0.0.1', 'localhost')}/docs`);
+    // The ETL worker runs, and the demo period is aggregated on the first start.
+    expect(first.output()).toContain('backfill done: 23 succeeded, 0 failed, 0 skipped');
+    const status = run(
+      ['apps/etl-worker/src/cli.ts', 'status', '--from', '2024-10-01', '--to', '2024-10-24'],
+      env,
+    );
+    expect(await status.exit).toBe(0);
+    expect(status.output()).toContain('24 partitions: 23 succeeded, 1 missing');
 
     const response = await fetch(
       `${api}/v1/readings?start=2024-10-01T00:00:00Z&end=2024-10-01T00:10:00Z&variables=wind_speed,power`,
@@ -98,6 +106,7 @@ describe('npm start on the embedded default', () => {
     const second = run(['apps/launcher/src/main.ts'], env);
     await second.waitFor('ready.');
     expect(second.output()).toContain('already holds readings; nothing to do');
+    expect(second.output()).toContain('0 of 23 dates to run');
     const again = await fetch(`${api}/v1/variables`);
     expect(((await again.json()) as { variables: { last: string }[] }).variables[0]!.last).toBe(
       '2024-10-23T23:00:00.000Z',

@@ -1,0 +1,329 @@
+import { createLogger, findWorkspaceRoot, openDatabase, type Database } from '@caudal/platform';
+import { PipelineQueue, runBackfill, partitionRange, type PipelineDefinition } from '@caudal/pipelines';
+import { createTestPostgres, type TestPostgres } from '@caudal/testing';
+import {
+  readBaselWeather,
+  readingsFromWeather,
+  SOURCE_MIGRATIONS,
+  SOURCE_ROLE,
+  upsertReadings,
+} from '@caudal/telemetry';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadEtlConfig, openEtlRuntime, type EtlRuntime } from '../src/etl-runtime';
+
+// The telemetry ETL against real databases (source, target and ops as separate databases on the
+// server named by TEST_POSTGRES_URL, or PGlite), with the connector API serving over real HTTP.
+
+const root = findWorkspaceRoot(__dirname);
+const logger = createLogger('etl-test', 'silent');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function startConnector(sourceUrl: string, port: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@caudal/source', '-r', './tools/register.js', 'apps/connector-api/src/cli.ts', 'serve'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        SOURCE_DATABASE_URL: sourceUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    },
+  );
+  return (async () => {
+    for (let i = 0; i < 300; i++) {
+      if (child.exitCode !== null) throw new Error(`connector exited with ${child.exitCode}`);
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
+      } catch {
+        // not yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('connector did not start');
+  })();
+}
+
+/** A fake connector answering every request with `status` and `body`. */
+async function fakeConnector(status: number, body: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((_, response) => {
+    response.writeHead(status, {
+      'content-type': status < 400 ? 'application/x-ndjson' : 'application/json',
+    });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe('telemetry ETL end to end', () => {
+  let source: TestPostgres;
+  let targetDb: TestPostgres;
+  let opsDb: TestPostgres;
+  let sourceDb: Database;
+  let connector: ChildProcess;
+  let connectorUrl: string;
+  const runtimes: EtlRuntime[] = [];
+
+  const runtime = async (overrides: Record<string, string> = {}): Promise<EtlRuntime> => {
+    const config = loadEtlConfig({
+      CONNECTOR_API_URL: connectorUrl,
+      TARGET_DATABASE_URL: targetDb.url,
+      OPS_DATABASE_URL: opsDb.url,
+      ETL_RETRY_ATTEMPTS: '2',
+      ETL_RETRY_DELAY_MS: '10',
+      ETL_REQUEST_TIMEOUT_MS: '2000',
+      ...overrides,
+    });
+    const opened = await openEtlRuntime(config, logger);
+    runtimes.push(opened);
+    return opened;
+  };
+
+  const targetRows = async (etl: EtlRuntime, date: string) =>
+    (
+      await etl.target.pgPool().query<{ line: string }>(
+        `SELECT d."timestamp"::text || '|' || s.name || '|' || coalesce(d.value::text, 'null') AS line
+         FROM target.data d JOIN target.signal s ON s.id = d.signal_id
+         WHERE d."timestamp" >= $1::date AND d."timestamp" < $1::date + 1 ORDER BY d."timestamp", s.name`,
+        [date],
+      )
+    ).rows.map((r) => r.line);
+
+  beforeAll(async () => {
+    [source, targetDb, opsDb] = await Promise.all([
+      createTestPostgres('etl_source'),
+      createTestPostgres('etl_target'),
+      createTestPostgres('etl_ops'),
+    ]);
+    sourceDb = await openDatabase({ role: SOURCE_ROLE, url: source.url, migrations: SOURCE_MIGRATIONS });
+    await sourceDb.migrate();
+    await upsertReadings(sourceDb.pgPool(), readingsFromWeather(readBaselWeather()));
+    const port = await freePort();
+    connectorUrl = `http://127.0.0.1:${port}`;
+    connector = await startConnector(source.url, port);
+  });
+
+  afterAll(async () => {
+    connector?.kill('SIGTERM');
+    for (const r of runtimes) await r.close();
+    await sourceDb?.close();
+    await Promise.all([source, targetDb, opsDb].filter(Boolean).map((db) => db.close()));
+  });
+
+  it('turns one date into 144 x 8 values equal to an independent SQL computation', async () => {
+    const etl = await runtime();
+    const result = await etl.executor.run(etl.pipeline, '2024-10-01', 'cli');
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      outcome: { rowsRead: 1440, rowsWritten: 1152 },
+    });
+
+    const { rows: expected } = await sourceDb.pgPool().query<Record<string, number | string>>(`
+      SELECT date_bin('10 minutes', "timestamp", '2024-10-01T00:00:00Z') AS bucket,
+             avg(wind_speed) AS wind_speed_mean, min(wind_speed) AS wind_speed_min,
+             max(wind_speed) AS wind_speed_max, stddev_samp(wind_speed) AS wind_speed_std,
+             avg(power) AS power_mean, min(power) AS power_min, max(power) AS power_max, stddev_samp(power) AS power_std
+      FROM source.data WHERE "timestamp" >= '2024-10-01T00:00:00Z' AND "timestamp" < '2024-10-02T00:00:00Z'
+      GROUP BY 1 ORDER BY 1`);
+    expect(expected).toHaveLength(144);
+    const { rows: actual } = await etl.target.pgPool().query<{ bucket: Date; name: string; value: number }>(
+      `SELECT d."timestamp" AS bucket, s.name, d.value FROM target.data d JOIN target.signal s ON s.id = d.signal_id
+       WHERE d."timestamp" >= '2024-10-01T00:00:00Z' AND d."timestamp" < '2024-10-02T00:00:00Z'`,
+    );
+    expect(actual).toHaveLength(144 * 8);
+    const byKey = new Map(actual.map((r) => [`${r.bucket.toISOString()} ${r.name}`, r.value]));
+    let compared = 0;
+    for (const row of expected) {
+      for (const [name, value] of Object.entries(row)) {
+        if (name === 'bucket') continue;
+        const got = byKey.get(`${(row['bucket'] as unknown as Date).toISOString()} ${name}`);
+        expect(got).toBeCloseTo(Number(value), 9);
+        compared++;
+      }
+    }
+    expect(compared).toBe(1152);
+
+    const [ledger] = await etl.ledger.statuses(etl.pipeline.name, '2024-10-01', '2024-10-01');
+    expect(ledger).toMatchObject({ status: 'succeeded', trigger: 'cli', rowsRead: 1440, rowsWritten: 1152 });
+    expect(ledger!.metadata['buckets']).toBe(144);
+    expect(Object.values(ledger!.metadata['points_per_bucket'] as Record<string, number>)).toEqual(
+      Array(144).fill(10),
+    );
+  });
+
+  it('is idempotent: running a date again yields identical rows', async () => {
+    const etl = await runtime();
+    await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
+    const first = await targetRows(etl, '2024-10-02');
+    await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
+    expect(await targetRows(etl, '2024-10-02')).toEqual(first);
+    expect(first).toHaveLength(1152);
+  });
+
+  it('runs a date once when two workers race for it (the ledger guard)', async () => {
+    const [a, b] = await Promise.all([runtime(), runtime()]);
+    // Slow the run down so that both workers are certainly inside it at the same time.
+    const slow = (p: PipelineDefinition): PipelineDefinition => ({
+      ...p,
+      run: async (partition, context) => {
+        await new Promise((r) => setTimeout(r, 500));
+        return p.run(partition, context);
+      },
+    });
+    const results = await Promise.all([
+      a.executor.run(slow(a.pipeline), '2024-10-03', 'backfill'),
+      b.executor.run(slow(b.pipeline), '2024-10-03', 'backfill'),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
+    expect(await targetRows(a, '2024-10-03')).toHaveLength(1152);
+    const attempts = await a.ledger.attempts(a.pipeline.name, '2024-10-03');
+    expect(attempts.map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
+  });
+
+  it('queues a date once however many replicas enqueue it, and one of two workers runs it', async () => {
+    const [a, b] = await Promise.all([runtime(), runtime()]);
+    const queueA = await PipelineQueue.start(opsDb.url, a.ledger, logger);
+    const queueB = await PipelineQueue.start(opsDb.url, b.ledger, logger);
+    try {
+      await queueA.ensureQueue(a.pipeline);
+      await queueB.ensureQueue(b.pipeline);
+      const enqueued = await Promise.all([
+        queueA.enqueue(a.pipeline, '2024-10-04', 'schedule'),
+        queueB.enqueue(b.pipeline, '2024-10-04', 'schedule'),
+      ]);
+      expect(enqueued.filter(Boolean)).toHaveLength(1);
+      const ran: string[] = [];
+      await queueA.work(a.pipeline, async (job) => {
+        ran.push(
+          `a:${(await a.executor.run(a.pipeline, job.partition, job.trigger, { fromQueue: true })).status}`,
+        );
+      });
+      await queueB.work(b.pipeline, async (job) => {
+        ran.push(
+          `b:${(await b.executor.run(b.pipeline, job.partition, job.trigger, { fromQueue: true })).status}`,
+        );
+      });
+      for (let i = 0; i < 100 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1500)); // time for a second (wrong) run to show up
+      expect(ran).toHaveLength(1);
+      expect(ran[0]).toMatch(/^[ab]:succeeded$/);
+      const attempts = await a.ledger.attempts(a.pipeline.name, '2024-10-04');
+      expect(attempts.map((r) => r.status)).toEqual(['succeeded']);
+    } finally {
+      await queueA.stop();
+      await queueB.stop();
+    }
+  });
+
+  it('backfills the whole seeded period with a concurrency cap', async () => {
+    const etl = await runtime();
+    const dates = partitionRange('2024-10-01', '2024-10-23', 'daily');
+    const summary = await runBackfill(etl.executor, etl.pipeline, dates, { concurrency: 4 });
+    expect(summary).toMatchObject({ succeeded: 23, failed: 0, skipped: 0 });
+    const { rows } = await etl.target
+      .pgPool()
+      .query<{ n: number }>('SELECT count(*)::int AS n FROM target.data');
+    // 22 full days of 144 buckets, and the last day's 23 hours and one minute: 139 buckets.
+    expect(rows[0]!.n).toBe(22 * 1152 + 139 * 8);
+    const statuses = await etl.ledger.statuses(etl.pipeline.name, '2024-10-01', '2024-10-23');
+    expect(statuses.map((s) => s.status)).toEqual(Array(23).fill('succeeded'));
+  });
+
+  it('succeeds with 0 rows for a date without source data, and says so', async () => {
+    const etl = await runtime();
+    const result = await etl.executor.run(etl.pipeline, '2024-11-15', 'cli');
+    expect(result).toMatchObject({ status: 'succeeded', outcome: { rowsRead: 0, rowsWritten: 0 } });
+    const [status] = await etl.ledger.statuses(etl.pipeline.name, '2024-11-15', '2024-11-15');
+    expect(status!.metadata['note']).toBe('no source readings in this window');
+  });
+
+  it('with the connector down: retries, fails with the cause in the ledger, leaves the target untouched', async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const etl = await runtime({ CONNECTOR_API_URL: down });
+    const before = await targetRows(etl, '2024-10-02');
+    const result = await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
+    expect(result.status).toBe('failed');
+    expect(result.attempts).toBe(2);
+    expect(result.error).toMatch(/ECONNREFUSED/);
+    expect(await targetRows(etl, '2024-10-02')).toEqual(before);
+    const attempts = await etl.ledger.attempts(etl.pipeline.name, '2024-10-02');
+    expect(attempts.slice(-2).map((a) => [a.attempt, a.status])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+    ]);
+  });
+
+  it('a malformed line fails the run at once and writes nothing', async () => {
+    const fake = await fakeConnector(
+      200,
+      '{"timestamp":"2024-10-05T00:00:00.000Z","wind_speed":1,"power":2}\n{"timestamp":\n',
+    );
+    try {
+      const etl = await runtime({ CONNECTOR_API_URL: fake.url });
+      const before = await targetRows(etl, '2024-10-05');
+      const result = await etl.executor.run(etl.pipeline, '2024-10-05', 'cli');
+      expect(result).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(result.error).toMatch(/line 2 is not JSON/);
+      expect(await targetRows(etl, '2024-10-05')).toEqual(before);
+    } finally {
+      fake.server.close();
+    }
+  });
+
+  it('a 4xx answer is not retried and fails with the API message', async () => {
+    const body = JSON.stringify({
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      details: [{ field: 'end', message: 'bad end' }],
+    });
+    const fake = await fakeConnector(422, body);
+    try {
+      const etl = await runtime({ CONNECTOR_API_URL: fake.url });
+      const result = await etl.executor.run(etl.pipeline, '2024-10-06', 'cli');
+      expect(result).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(result.error).toContain('connector API answered 422');
+      expect(result.error).toContain('bad end');
+    } finally {
+      fake.server.close();
+    }
+  });
+
+  it('the CLI answers bad arguments with exit code 2 and a one-line reason', () => {
+    const etl = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        ['--conditions=@caudal/source', '-r', './tools/register.js', 'apps/etl-worker/src/cli.ts', ...args],
+        {
+          cwd: root,
+          encoding: 'utf8',
+          env: { ...process.env, TARGET_DATABASE_URL: targetDb.url, OPS_DATABASE_URL: opsDb.url },
+        },
+      );
+    const impossible = etl('run', '--date', '2024-02-30');
+    expect(impossible.status).toBe(2);
+    expect(impossible.stderr.split('\n')[0]).toBe(
+      'etl run: --date must be a real date as YYYY-MM-DD, got "2024-02-30"',
+    );
+    const reversed = etl('backfill', '--from', '2024-10-05', '--to', '2024-10-01');
+    expect(reversed.status).toBe(2);
+    expect(reversed.stderr).toContain('--from 2024-10-05 is after --to 2024-10-01');
+    expect(etl('backfill', '--from', '2024-10-01', '--to', '2024-10-02', '--redo', 'some').status).toBe(2);
+    expect(etl('run').status).toBe(2);
+    expect(etl('explode').status).toBe(2);
+  });
+});
