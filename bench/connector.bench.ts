@@ -38,7 +38,7 @@ async function streamRows(url: string): Promise<number> {
  * Connector API: 1-day JSON throughput and a 10-day NDJSON stream, each beside its floor (the same
  * query straight through pg), plus the API's memory while streaming a year.
  */
-export async function connectorBench(databaseUrl: string): Promise<Comparison[]> {
+export async function connectorBench(databaseUrl: string, server: boolean): Promise<Comparison[]> {
   const source = await openDatabase({ role: SOURCE_ROLE, url: databaseUrl, migrations: SOURCE_MIGRATIONS });
   await source.migrate();
   await upsertReadings(source.pgPool(), readingsFromWeather(readBaselWeather()));
@@ -74,7 +74,7 @@ export async function connectorBench(databaseUrl: string): Promise<Comparison[]>
       SECONDS,
     );
     // Context: the server alone, without a Node client's parsing (pgbench), when it is installed.
-    const serverOnly = databaseUrl.includes(':5432/')
+    const serverOnly = server
       ? pgbenchTps(
           databaseUrl,
           daySql.replace('$1', "'2024-10-01T00:00:00Z'").replace('$2', "'2024-10-02T00:00:00Z'"),

@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { connectorBench } from './connector.bench';
+import { etlBench } from './etl.bench';
 import { printTable, ROOT, type Comparison } from './support';
 
 /**
@@ -12,29 +13,48 @@ import { printTable, ROOT, type Comparison } from './support';
  * (default postgres://postgres@127.0.0.1:5432/postgres) in a database it recreates; if no server
  * answers, on the embedded PGlite (figures then describe the embedded default, not production).
  */
-async function benchDatabase(): Promise<{ url: string; where: string }> {
+async function benchDatabase(): Promise<{ url: string; target: string; ops: string; server: boolean; where: string }> {
   const server = process.env['BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres';
   const admin = new Client({ connectionString: server });
   try {
     await admin.connect();
   } catch {
     const embedded = await ensureEmbeddedPostgres();
-    return { url: embedded.url, where: 'embedded PGlite (no PostgreSQL server answered)' };
+    return {
+      url: embedded.url,
+      target: embedded.url,
+      ops: embedded.url,
+      server: false,
+      where: 'embedded PGlite (no PostgreSQL server answered)',
+    };
   }
-  await admin.query('DROP DATABASE IF EXISTS caudal_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE caudal_bench');
+  for (const name of ['caudal_bench', 'caudal_bench_target', 'caudal_bench_ops']) {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  }
   const { rows } = await admin.query<{ version: string }>(
     'SELECT current_setting($$server_version$$) AS version',
   );
   await admin.end();
-  return { url: withDatabaseName(server, 'caudal_bench'), where: `PostgreSQL ${rows[0]!.version} server` };
+  return {
+    url: withDatabaseName(server, 'caudal_bench'),
+    target: withDatabaseName(server, 'caudal_bench_target'),
+    ops: withDatabaseName(server, 'caudal_bench_ops'),
+    server: true,
+    where: `PostgreSQL ${rows[0]!.version} server`,
+  };
 }
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   process.stdout.write(`benchmarks on ${database.where}; ${machine}\n\n`);
-  const results: Comparison[] = [...(await connectorBench(database.url))];
+  const only = process.env['BENCH_ONLY'];
+  const results: Comparison[] = [];
+  if (!only || only === 'connector') results.push(...(await connectorBench(database.url, database.server)));
+  if (!only || only === 'etl') {
+    results.push(...(await etlBench({ source: database.url, target: database.target, ops: database.ops })));
+  }
   process.stdout.write('\n');
   printTable(results);
   const out = join(ROOT, 'bench', 'results');

@@ -42,6 +42,18 @@ export function compare(
   };
 }
 
+/** A duration beside its floor, where lower is better: met when value <= maxRatio x floor. */
+export function compareTime(name: string, valueMs: number, floorMs: number, maxRatio: number, extra?: Comparison['extra']): Comparison {
+  const ratio = valueMs / floorMs;
+  return { name, unit: 'ms', value: valueMs, floor: floorMs, ratio, target: `<= ${maxRatio}x floor`, met: ratio <= maxRatio, extra };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 export function printTable(rows: Comparison[]): void {
   const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
   const lines = [
@@ -50,7 +62,7 @@ export function printTable(rows: Comparison[]): void {
       r.name,
       `${fmt(r.value)} ${r.unit}`,
       `${fmt(r.floor)} ${r.unit}`,
-      `${(r.ratio * 100).toFixed(1)}%`,
+      r.unit === 'ms' ? `${r.ratio.toFixed(2)}x` : `${(r.ratio * 100).toFixed(1)}%`,
       r.target,
       r.met ? 'yes' : 'NO',
       Object.entries(r.extra ?? {})

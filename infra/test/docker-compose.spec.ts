@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -25,7 +25,7 @@ const services = compose.services;
 describe('docker-compose.yml', () => {
   it('builds the apps from infra/Dockerfile and runs CLI entry points that exist', () => {
     const apps = Object.entries(services).filter(([, s]) => s.build);
-    expect(apps.map(([name]) => name).sort()).toEqual(['connector-api', 'connector-seed']);
+    expect(apps.map(([name]) => name).sort()).toEqual(['connector-api', 'connector-seed', 'etl-worker']);
     for (const [, service] of apps) {
       expect(existsSync(join(root, service.build!.context, service.build!.dockerfile))).toBe(true);
       expect(existsSync(join(root, service.command![0]!))).toBe(true);
@@ -45,9 +45,13 @@ describe('docker-compose.yml', () => {
     for (const dir of workspaces) expect(dockerfile).toContain(`COPY ${dir}/package.json ${dir}/`);
   });
 
-  it('keeps the source database on an internal network and publishes only the API port', () => {
-    expect(compose.networks['source-net']).toEqual({ internal: true });
+  it('keeps the databases on internal networks and publishes only the API port', () => {
+    for (const network of ['source-net', 'target-net', 'api-net']) expect(compose.networks[network]).toEqual({ internal: true });
     expect(services['source-db']!.networks).toEqual(['source-net']);
+    expect(services['target-db']!.networks).toEqual(['target-net']);
+    expect(services['etl-worker']!.networks).toEqual(['api-net', 'target-net']);
+    expect(services['etl-worker']!.environment!['CONNECTOR_API_URL']).toBe('http://connector-api:3001');
+    expect(services['connector-api']!.networks).toContain('api-net');
     expect(services['source-db']!.ports).toBeUndefined();
     expect(services['connector-seed']!.ports).toBeUndefined();
     expect(services['connector-api']!.ports).toEqual(['3001:3001']);
@@ -66,6 +70,7 @@ describe('docker-compose.yml', () => {
         const shared = (service.networks ?? []).filter((n) => services[host]!.networks?.includes(n));
         expect({ name, shared: shared.length > 0 }).toEqual({ name, shared: true });
         expect(service.depends_on?.[host]?.condition).toBe('service_healthy');
+        expect(compose.networks[shared[0]!]).toEqual({ internal: true });
       }
     }
   });
