@@ -1,6 +1,12 @@
 import { createLogger, openDatabase } from '@caudal/platform';
 import { partitionRange, runBackfill } from '@caudal/pipelines';
-import { readBaselWeather, readingsFromWeather, SOURCE_MIGRATIONS, SOURCE_ROLE, upsertReadings } from '@caudal/telemetry';
+import {
+  readBaselWeather,
+  readingsFromWeather,
+  SOURCE_MIGRATIONS,
+  SOURCE_ROLE,
+  upsertReadings,
+} from '@caudal/telemetry';
 import { loadEtlConfig, openEtlRuntime } from '../apps/etl-worker/src/etl-runtime';
 import { compareTime, freePort, median, startApp, stopApp, type Comparison } from './support';
 
@@ -34,7 +40,11 @@ export async function etlBench(urls: { source: string; target: string; ops: stri
     `${connectorUrl}/health`,
   );
   const etl = await openEtlRuntime(
-    loadEtlConfig({ CONNECTOR_API_URL: connectorUrl, TARGET_DATABASE_URL: urls.target, OPS_DATABASE_URL: urls.ops }),
+    loadEtlConfig({
+      CONNECTOR_API_URL: connectorUrl,
+      TARGET_DATABASE_URL: urls.target,
+      OPS_DATABASE_URL: urls.ops,
+    }),
     createLogger('etl-bench', 'warn'),
   );
   const results: Comparison[] = [];
@@ -45,7 +55,9 @@ export async function etlBench(urls: { source: string; target: string; ops: stri
     const oneFloor: number[] = [];
     // Every measured run writes the date afresh (its rows are removed before, untimed).
     const clearTarget = (from: string, to: string) =>
-      etl.target.pgPool().query('DELETE FROM target.data WHERE "timestamp" >= $1 AND "timestamp" < $2', [from, to]);
+      etl.target
+        .pgPool()
+        .query('DELETE FROM target.data WHERE "timestamp" >= $1 AND "timestamp" < $2', [from, to]);
     for (let i = 0; i < 5; i++) {
       await clearTarget(day[0]!, day[1]!);
       oneDate.push(await timed(() => etl.executor.run(etl.pipeline, '2024-10-01', 'cli')));

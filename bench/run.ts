@@ -13,7 +13,13 @@ import { printTable, ROOT, type Comparison } from './support';
  * (default postgres://postgres@127.0.0.1:5432/postgres) in a database it recreates; if no server
  * answers, on the embedded PGlite (figures then describe the embedded default, not production).
  */
-async function benchDatabase(): Promise<{ url: string; target: string; ops: string; server: boolean; where: string }> {
+async function benchDatabase(): Promise<{
+  url: string;
+  target: string;
+  ops: string;
+  server: boolean;
+  where: string;
+}> {
   const server = process.env['BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres';
   const admin = new Client({ connectionString: server });
   try {

@@ -43,9 +43,24 @@ export function compare(
 }
 
 /** A duration beside its floor, where lower is better: met when value <= maxRatio x floor. */
-export function compareTime(name: string, valueMs: number, floorMs: number, maxRatio: number, extra?: Comparison['extra']): Comparison {
+export function compareTime(
+  name: string,
+  valueMs: number,
+  floorMs: number,
+  maxRatio: number,
+  extra?: Comparison['extra'],
+): Comparison {
   const ratio = valueMs / floorMs;
-  return { name, unit: 'ms', value: valueMs, floor: floorMs, ratio, target: `<= ${maxRatio}x floor`, met: ratio <= maxRatio, extra };
+  return {
+    name,
+    unit: 'ms',
+    value: valueMs,
+    floor: floorMs,
+    ratio,
+    target: `<= ${maxRatio}x floor`,
+    met: ratio <= maxRatio,
+    extra,
+  };
 }
 
 export function median(values: number[]): number {

@@ -34,19 +34,18 @@ describe('docker-compose.yml', () => {
 
   it('copies into the image every workspace package manifest', () => {
     const dockerfile = readFileSync(join(root, 'infra/Dockerfile'), 'utf8');
-    const workspaces = [
-      'apps/connector-api',
-      'apps/launcher',
-      'libs/platform',
-      'libs/telemetry',
-      'libs/testing',
-      'infra',
-    ];
+    const workspaces = readdirSync(join(root, 'apps'))
+      .map((name) => `apps/${name}`)
+      .concat(
+        readdirSync(join(root, 'libs')).map((name) => `libs/${name}`),
+        ['infra'],
+      );
     for (const dir of workspaces) expect(dockerfile).toContain(`COPY ${dir}/package.json ${dir}/`);
   });
 
   it('keeps the databases on internal networks and publishes only the API port', () => {
-    for (const network of ['source-net', 'target-net', 'api-net']) expect(compose.networks[network]).toEqual({ internal: true });
+    for (const network of ['source-net', 'target-net', 'api-net'])
+      expect(compose.networks[network]).toEqual({ internal: true });
     expect(services['source-db']!.networks).toEqual(['source-net']);
     expect(services['target-db']!.networks).toEqual(['target-net']);
     expect(services['etl-worker']!.networks).toEqual(['api-net', 'target-net']);
