@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
@@ -88,17 +87,6 @@ export function printTable(rows: Comparison[]): void {
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   for (const line of lines)
     process.stdout.write(line.map((cell, i) => cell.padEnd(widths[i]!)).join('  ') + '\n');
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** Starts an app's CLI command as a child process and waits until `healthUrl` answers 200. */
@@ -218,3 +206,5 @@ export function pgbenchTps(
   const tps = /tps = ([\d.]+)/.exec(result.stdout)?.[1];
   return tps ? Number(tps) : undefined;
 }
+
+export { freePort } from '@caudal/testing';

@@ -1,4 +1,10 @@
-import { createHttpApp, loadConfig, openDatabase, type Database, type Logger } from '@caudal/platform';
+import {
+  createHttpApp,
+  loadConfig,
+  openMigratedDatabase,
+  type Database,
+  type Logger,
+} from '@caudal/platform';
 import { SOURCE_MIGRATIONS, SOURCE_ROLE } from '@caudal/telemetry';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
@@ -9,15 +15,8 @@ export function loadConnectorConfig(env: NodeJS.ProcessEnv = process.env): Conne
 }
 
 /** Opens the source database (embedded when SOURCE_DATABASE_URL is unset) and applies its migrations. */
-export async function openSource(url: string | undefined): Promise<Database> {
-  const source = await openDatabase({ role: SOURCE_ROLE, url, migrations: SOURCE_MIGRATIONS, poolSize: 32 });
-  try {
-    await source.migrate();
-  } catch (error) {
-    await source.close();
-    throw error;
-  }
-  return source;
+export function openSource(url: string | undefined): Promise<Database> {
+  return openMigratedDatabase({ role: SOURCE_ROLE, url, migrations: SOURCE_MIGRATIONS, poolSize: 32 });
 }
 
 /** The connector API app over an open source database (not yet listening). */

@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, openDatabase, type Database, type Logger } from '@caudal/platform';
+import { createLogger, loadConfig, openMigratedDatabase, type Database, type Logger } from '@caudal/platform';
 import {
   OPS_MIGRATIONS,
   OPS_ROLE,
@@ -25,29 +25,24 @@ export interface EtlRuntime {
   close(): Promise<void>;
 }
 
-async function openMigrated(
-  role: string,
-  url: string | undefined,
-  migrations: (new () => unknown)[],
-): Promise<Database> {
-  const database = await openDatabase({ role, url, migrations, poolSize: 8 });
-  try {
-    await database.migrate();
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  return database;
-}
-
 export async function openEtlRuntime(
   config: EtlConfig,
   logger = createLogger('etl-worker', config.LOG_LEVEL),
 ): Promise<EtlRuntime> {
-  const target = await openMigrated(TARGET_ROLE, config.TARGET_DATABASE_URL, TARGET_MIGRATIONS);
+  const target = await openMigratedDatabase({
+    role: TARGET_ROLE,
+    url: config.TARGET_DATABASE_URL,
+    migrations: TARGET_MIGRATIONS,
+    poolSize: 8,
+  });
   let ops: Database;
   try {
-    ops = await openMigrated(OPS_ROLE, config.OPS_DATABASE_URL, OPS_MIGRATIONS);
+    ops = await openMigratedDatabase({
+      role: OPS_ROLE,
+      url: config.OPS_DATABASE_URL,
+      migrations: OPS_MIGRATIONS,
+      poolSize: 8,
+    });
   } catch (error) {
     await target.close();
     throw error;

@@ -1,6 +1,6 @@
 import { createLogger, findWorkspaceRoot, openDatabase, type Database } from '@caudal/platform';
 import { PipelineQueue, runBackfill, partitionRange, type PipelineDefinition } from '@caudal/pipelines';
-import { createTestPostgres, type TestPostgres } from '@caudal/testing';
+import { createTestPostgres, freePort, type TestPostgres } from '@caudal/testing';
 import {
   readBaselWeather,
   readingsFromWeather,
@@ -18,14 +18,6 @@ import { loadEtlConfig, openEtlRuntime, type EtlRuntime } from '../src/etl-runti
 
 const root = findWorkspaceRoot(__dirname);
 const logger = createLogger('etl-test', 'silent');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function startConnector(sourceUrl: string, port: number): Promise<ChildProcess> {
   const child = spawn(

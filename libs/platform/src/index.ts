@@ -6,9 +6,10 @@ export {
   withDatabaseName,
   type DatabaseKind,
 } from './database/database-url';
-export { Database, openDatabase, type DatabaseSpec } from './database/database';
+export { Database, openDatabase, openMigratedDatabase, type DatabaseSpec } from './database/database';
 export {
   ensureEmbeddedPostgres,
+  processAlive,
   stopEmbeddedPostgres,
   type EmbeddedOptions,
   type EmbeddedPostgres,

@@ -1,1 +1,2 @@
 export { createTestPostgres, type TestPostgres } from './test-postgres';
+export { freePort } from './free-port';

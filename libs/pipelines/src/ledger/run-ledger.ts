@@ -1,3 +1,4 @@
+import { processAlive } from '@caudal/platform';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
 import type { RunOutcome, RunStatus, Trigger } from '../definition';
@@ -23,15 +24,6 @@ export interface StartedRun {
 const UNIQUE_VIOLATION = '23505';
 
 /** The run ledger (ops.pipeline_runs): every attempt of every partition, and each partition's latest state. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export class RunLedger {
   constructor(
     private readonly pool: Pool,

@@ -104,3 +104,15 @@ export async function openDatabase(spec: DatabaseSpec): Promise<Database> {
   }
   return new Database(spec.role, schema, url, spec.url === undefined, dataSource, pglite);
 }
+
+/** Opens the database of one role and applies its pending migrations (closing it again if they fail). */
+export async function openMigratedDatabase(spec: DatabaseSpec): Promise<Database> {
+  const database = await openDatabase(spec);
+  try {
+    await database.migrate();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}

@@ -51,7 +51,8 @@ function urlFor(port: number): string {
   return `postgres://postgres@${HOST}:${port}/postgres`;
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this pid exists on this host. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -146,7 +147,7 @@ async function locateOrStart(home: string, port: number, waitMs: number): Promis
 
   for (;;) {
     const state = readJson<OwnerState>(statePath);
-    if (state && state.pid !== process.pid && pidAlive(state.pid) && (await portAnswers(state.port))) {
+    if (state && state.pid !== process.pid && processAlive(state.pid) && (await portAnswers(state.port))) {
       return { url: urlFor(state.port), owned: false, dataDir: state.dataDir, stop: async () => undefined };
     }
     if (tryCreateLock(lockPath)) {
@@ -157,7 +158,7 @@ async function locateOrStart(home: string, port: number, waitMs: number): Promis
       }
     }
     const holder = readJson<{ pid: number }>(lockPath);
-    if (holder && !pidAlive(holder.pid)) {
+    if (holder && !processAlive(holder.pid)) {
       rmSync(lockPath, { force: true }); // left by a process that died while starting
       continue;
     }
