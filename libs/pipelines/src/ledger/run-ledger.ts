@@ -31,21 +31,34 @@ export class RunLedger {
     private readonly worker: string = `${hostname()}:${process.pid}`,
   ) {}
 
-  /** Fails the partition's running attempts whose worker process on this host no longer exists. */
-  private async failDeadWorkers(pipeline: string, partition: string): Promise<void> {
-    const { rows } = await this.pool.query<{ id: string; worker: string | null }>(
-      `SELECT id, worker FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 AND status = 'running'`,
-      [pipeline, partition],
+  /**
+   * Fails the partition's running attempts that are abandoned: their worker process on this host no
+   * longer exists, or they have run longer than `staleAfterMs`. Returns how many were failed.
+   */
+  private async failAbandoned(pipeline: string, partition: string, staleAfterMs: number): Promise<number> {
+    const { rows } = await this.pool.query<{ id: string; worker: string | null; stale: boolean }>(
+      `SELECT id, worker, started_at < now() - make_interval(secs => $3::float8 / 1000) AS stale
+       FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 AND status = 'running'`,
+      [pipeline, partition, staleAfterMs],
     );
     const here = hostname();
+    let failed = 0;
     for (const row of rows) {
       const [host, pid] = (row.worker ?? '').split(':');
-      if (host !== here || !pid || processAlive(Number(pid))) continue;
-      await this.pool.query(
+      const dead = host === here && pid !== undefined && !processAlive(Number(pid));
+      if (!dead && !row.stale) continue;
+      const { rowCount } = await this.pool.query(
         `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1 AND status = 'running'`,
-        [row.id, `abandoned: worker ${row.worker} stopped before the run finished`],
+        [
+          row.id,
+          dead
+            ? `abandoned: worker ${row.worker} stopped before the run finished`
+            : `abandoned: no finish within ${Math.round(staleAfterMs / 60_000)} min`,
+        ],
       );
+      failed += rowCount ?? 0;
     }
+    return failed;
   }
 
   /** Records a queued run (one per job the queue accepted). */
@@ -61,7 +74,9 @@ export class RunLedger {
   /**
    * Starts an attempt: marks the queued row running (or inserts a running row). Returns undefined
    * when another attempt of the partition is running: the second guard, enforced by a unique index.
-   * Attempts left running longer than `staleAfterMs` (a crashed worker) are failed first.
+   * Only when that guard trips are running attempts checked for being abandoned (their process on
+   * this host is gone, or they have run longer than `staleAfterMs`); if one was, it is failed and the
+   * start is tried once more. The common path is one statement.
    */
   async start(
     pipeline: string,
@@ -70,39 +85,44 @@ export class RunLedger {
     attempt: number,
     options: { fromQueue?: boolean; staleAfterMs?: number } = {},
   ): Promise<StartedRun | undefined> {
-    await this.failDeadWorkers(pipeline, partition);
-    await this.pool.query(
-      `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(),
-              error = 'abandoned: the worker stopped answering before the run finished'
-       WHERE pipeline = $1 AND partition_key = $2 AND status = 'running'
-         AND started_at < now() - make_interval(secs => $3::float8 / 1000)`,
-      [pipeline, partition, options.staleAfterMs ?? 3_600_000],
-    );
-    try {
-      if (options.fromQueue) {
-        // The queue holds at most one queued job per partition, so this is the row of this job.
-        const { rows } = await this.pool.query<{ id: string }>(
-          `UPDATE ops.pipeline_runs SET status = 'running', started_at = now(), attempt = $3, worker = $4
-           WHERE id = (SELECT id FROM ops.pipeline_runs
-                       WHERE pipeline = $1 AND partition_key = $2 AND status = 'queued' ORDER BY id LIMIT 1)
-           RETURNING id`,
-          [pipeline, partition, attempt, this.worker],
-        );
-        if (rows[0]) return { id: rows[0].id };
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.tryStart(pipeline, partition, trigger, attempt, options.fromQueue ?? false);
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        const released = await this.failAbandoned(pipeline, partition, options.staleAfterMs ?? 3_600_000);
+        if (released === 0 || tries > 1) {
+          await this.recordSkip(pipeline, partition, trigger, 'another run of this partition was running');
+          return undefined;
+        }
       }
-      const { rows } = await this.pool.query<{ id: string }>(
-        `INSERT INTO ops.pipeline_runs (pipeline, partition_key, attempt, trigger, status, started_at, worker)
-         VALUES ($1, $2, $3, $4, 'running', now(), $5) RETURNING id`,
-        [pipeline, partition, attempt, trigger, this.worker],
-      );
-      return { id: rows[0]!.id };
-    } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        await this.recordSkip(pipeline, partition, trigger, 'another run of this partition was running');
-        return undefined;
-      }
-      throw error;
     }
+  }
+
+  private async tryStart(
+    pipeline: string,
+    partition: string,
+    trigger: Trigger,
+    attempt: number,
+    fromQueue: boolean,
+  ): Promise<StartedRun> {
+    if (fromQueue) {
+      // The queue holds at most one queued job per partition, so this is the row of this job.
+      const { rows } = await this.pool.query<{ id: string }>(
+        `UPDATE ops.pipeline_runs SET status = 'running', started_at = now(), attempt = $3, worker = $4
+         WHERE id = (SELECT id FROM ops.pipeline_runs
+                     WHERE pipeline = $1 AND partition_key = $2 AND status = 'queued' ORDER BY id LIMIT 1)
+         RETURNING id`,
+        [pipeline, partition, attempt, this.worker],
+      );
+      if (rows[0]) return { id: rows[0].id };
+    }
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO ops.pipeline_runs (pipeline, partition_key, attempt, trigger, status, started_at, worker)
+       VALUES ($1, $2, $3, $4, 'running', now(), $5) RETURNING id`,
+      [pipeline, partition, attempt, trigger, this.worker],
+    );
+    return { id: rows[0]!.id };
   }
 
   async succeed(id: string, outcome: RunOutcome, metadata: Record<string, unknown>): Promise<void> {
