@@ -297,6 +297,32 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
     });
   });
 
+  describe('values JSON cannot hold', () => {
+    it('answers NaN and infinities as null in JSON and NDJSON, empty in CSV', async () => {
+      await source
+        .pgPool()
+        .query(
+          `INSERT INTO source.data VALUES ('2031-01-01T00:00:00Z', 'NaN', 'Infinity', '-Infinity'), ('2031-01-01T00:01:00Z', 1.5, NULL, 2)`,
+        );
+      const range = 'start=2031-01-01&end=2031-01-02';
+      const expected = [
+        { timestamp: '2031-01-01T00:00:00.000Z', wind_speed: null, power: null, ambient_temperature: null },
+        { timestamp: '2031-01-01T00:01:00.000Z', wind_speed: 1.5, power: null, ambient_temperature: 2 },
+      ];
+      expect((await json(`/v1/readings?${range}`)).items).toEqual(expected);
+      const ndjson = await (await get(`/v1/readings?${range}&format=ndjson`)).text();
+      expect(
+        ndjson
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
+      ).toEqual(expected);
+      expect(await (await get(`/v1/readings?${range}&format=csv`)).text()).toBe(
+        'timestamp,wind_speed,power,ambient_temperature\n2031-01-01T00:00:00.000Z,,,\n2031-01-01T00:01:00.000Z,1.5,,2\n',
+      );
+    });
+  });
+
   describe('a database failure', () => {
     afterEach(async () => {
       await source.pgPool().query('ALTER TABLE IF EXISTS source.data_moved RENAME TO data');

@@ -47,10 +47,9 @@ export class ReadingsService {
   }
 
   async page(query: ReadingsPageQuery): Promise<string> {
-    const { rows, hasMore } = await this.repository.findPage(query);
-    const last = rows[rows.length - 1];
-    const next = hasMore && last ? encodeCursor(new Date(last[0])) : null; // last[0] is an ISO timestamp
-    return new ReadingsFormatter(query.variables).jsonPage(query, rows, next);
+    const { items, last, hasMore } = await this.repository.findPageJson(query);
+    const next = hasMore && last ? encodeCursor(new Date(last)) : null;
+    return new ReadingsFormatter(query.variables).jsonPageOfItems(query, items, next);
   }
 
   /** The whole range as text chunks, one database batch at a time. */

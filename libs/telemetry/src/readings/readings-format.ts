@@ -29,7 +29,11 @@ export class ReadingsFormatter {
   }
 
   jsonPage(range: ReadingsRange, rows: readonly ReadingRow[], nextCursor: string | null): string {
-    const items = rows.map((row) => this.jsonItem(row)).join(',');
+    return this.jsonPageOfItems(range, rows.map((row) => this.jsonItem(row)).join(','), nextCursor);
+  }
+
+  /** A JSON page around items already serialized (comma-joined jsonItem texts). */
+  jsonPageOfItems(range: ReadingsRange, items: string, nextCursor: string | null): string {
     return (
       `{"start":"${range.start.toISOString()}","end":"${range.end.toISOString()}",` +
       `"variables":${JSON.stringify(this.variables)},"items":[${items}],` +

@@ -60,6 +60,46 @@ export class ReadingsRepository {
   }
 
   /**
+   * One page already serialized as JSON items by PostgreSQL (`{"timestamp":...,"<variable>":...}`
+   * joined by commas), the same text ReadingsFormatter writes: the rows never become JavaScript
+   * values, which is what makes the paginated JSON route cheap. Returns the last item's timestamp
+   * for the cursor.
+   */
+  async findPageJson(
+    query: ReadingsPageQuery,
+  ): Promise<{ items: string; count: number; last: string | null; hasMore: boolean }> {
+    const afterCursor = query.after !== undefined && query.after >= query.start;
+    const from = afterCursor ? query.after! : query.start;
+    const item = [
+      `'{"timestamp":"' || to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`,
+      ...query.variables.map(
+        (v) =>
+          `',"${v}":' || coalesce(CASE WHEN ${v} IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN NULL ELSE ${v}::text END, 'null')`,
+      ),
+      `'}'`,
+    ].join(' || ');
+    const result = await this.pool.query<{
+      items: string | null;
+      count: number;
+      last: string | null;
+      more: boolean;
+    }>({
+      ...(this.options.pglite
+        ? {}
+        : { name: `readings_json_${afterCursor ? 'after' : 'from'}_${query.variables.join('_')}` }),
+      text:
+        `WITH page AS (SELECT row_number() OVER (ORDER BY "timestamp") AS rn, * FROM source.data ` +
+        `WHERE "timestamp" ${afterCursor ? '>' : '>='} $1 AND "timestamp" < $2 ORDER BY "timestamp" LIMIT $3) ` +
+        `SELECT string_agg(${item}, ',' ORDER BY rn) FILTER (WHERE rn < $3) AS items, ` +
+        `count(*) FILTER (WHERE rn < $3)::int AS count, count(*) = $3 AS more, ` +
+        `to_char(max("timestamp") FILTER (WHERE rn < $3) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last FROM page`,
+      values: [from, query.end, query.limit + 1],
+    });
+    const row = result.rows[0]!;
+    return { items: row.items ?? '', count: row.count, last: row.last, hasMore: row.more };
+  }
+
+  /**
    * Every reading of the range, in batches of `batchSize`: memory stays bounded by one batch however
    * long the range.
    */
