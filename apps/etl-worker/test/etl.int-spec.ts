@@ -317,5 +317,48 @@ describe('telemetry ETL end to end', () => {
     expect(etl('backfill', '--from', '2024-10-01', '--to', '2024-10-02', '--redo', 'some').status).toBe(2);
     expect(etl('run').status).toBe(2);
     expect(etl('explode').status).toBe(2);
+    const badConfig = spawnSync(
+      process.execPath,
+      ['--conditions=@caudal/source', '-r', './tools/register.js', 'apps/etl-worker/src/cli.ts', 'status'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, ETL_TIME_ZONE: 'Mars/Olympus', ETL_CONCURRENCY: '0' },
+      },
+    );
+    expect(badConfig.status).toBe(2);
+    expect(badConfig.stderr).toContain('ETL_TIME_ZONE: must be an IANA time zone');
+    expect(badConfig.stderr).toContain('ETL_CONCURRENCY: must be an integer between 1 and 32');
+  });
+
+  it('the CLI exits 1 when the run fails, naming the cause', async () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--conditions=@caudal/source',
+        '-r',
+        './tools/register.js',
+        'apps/etl-worker/src/cli.ts',
+        'run',
+        '--date',
+        '2024-10-07',
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          TARGET_DATABASE_URL: targetDb.url,
+          OPS_DATABASE_URL: opsDb.url,
+          CONNECTOR_API_URL: `http://127.0.0.1:${await freePort()}`,
+          ETL_RETRY_ATTEMPTS: '1',
+          ETL_RETRY_DELAY_MS: '10',
+        },
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /2024-10-07 failed after 1 attempt\(s\): connector API unreachable \(ECONNREFUSED\)/,
+    );
   });
 });

@@ -86,7 +86,7 @@ export class PartitionExecutor {
         ...(window ? { window } : {}),
         attempt,
         logger,
-        progress: () => undefined,
+        progress: (done, total) => logger.debug({ done, total }, 'progress'),
         metadata: (values) => Object.assign(metadata, values),
         signal: signal ?? new AbortController().signal,
       };
