@@ -1,0 +1,94 @@
+/** The columns of a contacts file (Sample.csv), in order. */
+export const CONTACT_COLUMNS = [
+  'first_name',
+  'last_name',
+  'company_name',
+  'address',
+  'city',
+  'state',
+  'zip',
+  'phone1',
+  'phone2',
+  'email',
+  'department',
+] as const;
+
+export type ContactColumn = (typeof CONTACT_COLUMNS)[number];
+
+/** A valid row: one person in one department. Empty optional fields are null. */
+export interface ContactRow {
+  firstName: string;
+  lastName: string;
+  companyName: string | null;
+  address: string | null;
+  city: string | null;
+  /** Two letters, upper-case. */
+  state: string;
+  /** Five digits (leading zeros restored: the file lost them, e.g. NJ "8014" -> "08014"). */
+  zip: string | null;
+  phone1: string | null;
+  phone2: string | null;
+  /** Lower-case: the natural key of a person. */
+  email: string;
+  department: string;
+}
+
+export type RowCheck = { ok: true; row: ContactRow } | { ok: false; reasons: string[] };
+
+export const STATE_PATTERN = /^[A-Za-z]{2}$/;
+export const EMAIL_PATTERN = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+const ZIP = /^\d{1,5}$/;
+const REQUIRED: readonly ContactColumn[] = ['first_name', 'last_name', 'state', 'email', 'department'];
+
+/** Why a header is not the contacts header, or undefined when it is (names compared trimmed, any case). */
+export function headerProblem(fields: readonly string[]): string | undefined {
+  const names = fields.map((f) => f.trim().toLowerCase());
+  if (names.length === CONTACT_COLUMNS.length && names.every((name, i) => name === CONTACT_COLUMNS[i]))
+    return undefined;
+  return `header must be exactly "${CONTACT_COLUMNS.join(',')}"; found "${fields.join(',')}"`;
+}
+
+/** Normalizes a zip that lost its leading zeros to 5 digits; undefined when it is not a zip. */
+export function normalizeZip(text: string): string | undefined {
+  const value = text.trim();
+  return ZIP.test(value) ? value.padStart(5, '0') : undefined;
+}
+
+/**
+ * Validates one data row, giving every reason it fails. State is taken as written (exactly two
+ * letters, no surrounding spaces) and stored upper-case; other text fields are trimmed.
+ */
+export function checkContactRow(fields: readonly string[]): RowCheck {
+  if (fields.length !== CONTACT_COLUMNS.length) {
+    return { ok: false, reasons: [`expected ${CONTACT_COLUMNS.length} columns, found ${fields.length}`] };
+  }
+  const value = (column: ContactColumn) => fields[CONTACT_COLUMNS.indexOf(column)]!;
+  const text = (column: ContactColumn) => value(column).trim() || null;
+  const reasons: string[] = [];
+  for (const column of REQUIRED) if (value(column).trim() === '') reasons.push(`${column} is required`);
+  const state = value('state');
+  if (state.trim() !== '' && !STATE_PATTERN.test(state))
+    reasons.push(`state must be exactly 2 letters, got "${state}"`);
+  const email = value('email').trim();
+  if (email !== '' && !EMAIL_PATTERN.test(email)) reasons.push(`email is malformed: "${email}"`);
+  const zipText = value('zip').trim();
+  const zip = zipText === '' ? null : normalizeZip(zipText);
+  if (zip === undefined) reasons.push(`zip must be up to 5 digits, got "${zipText}"`);
+  if (reasons.length > 0) return { ok: false, reasons };
+  return {
+    ok: true,
+    row: {
+      firstName: text('first_name')!,
+      lastName: text('last_name')!,
+      companyName: text('company_name'),
+      address: text('address'),
+      city: text('city'),
+      state: state.toUpperCase(),
+      zip: zip ?? null,
+      phone1: text('phone1'),
+      phone2: text('phone2'),
+      email: email.toLowerCase(),
+      department: text('department')!,
+    },
+  };
+}
