@@ -10,3 +10,6 @@ export {
   type ContactRow,
   type RowCheck,
 } from './contacts/contact-row';
+export { RECORDS_MIGRATIONS, RECORDS_ROLE } from './migrations';
+export { ingestContactsFile, type IngestionStatus, type IngestionSummary } from './ingest/ingest-file';
+export { SAMPLE_CONTACTS_CSV } from './contacts/sample';

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { Pool, PoolClient } from 'pg';
+import { CsvParser, type CsvRecord } from '../csv/csv-parser';
+import { checkContactRow, headerProblem, type ContactRow } from '../contacts/contact-row';
+import {
+  BUMP_VERSIONS,
+  CREATE_STAGING,
+  INSERT_REJECTS,
+  MERGE_LOOKUPS,
+  PEOPLE_WITH_CHANGED_DEPARTMENTS,
+  REPLACE_DEPARTMENTS,
+  STAGE_ROWS,
+  UPSERT_PEOPLE,
+} from './merge-sql';
+
+export type IngestionStatus = 'loaded' | 'duplicate' | 'rejected' | 'failed';
+
+/** What one file did. People are counted once however many departments they are listed with. */
+export interface IngestionSummary {
+  file: string;
+  sha256: string;
+  status: IngestionStatus;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  error?: string;
+}
+
+const BATCH = 5000;
+const UNIQUE_VIOLATION = '23505';
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function* records(path: string): AsyncGenerator<CsvRecord> {
+  const parser = new CsvParser();
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
+    yield* parser.push(chunk as string);
+  }
+  yield* parser.end();
+}
+
+class Batches {
+  rows: { line: number; row: ContactRow }[] = [];
+  rejects: { line: number; raw: string; reasons: string[] }[] = [];
+
+  async flush(client: PoolClient, ingestionId: string): Promise<void> {
+    if (this.rows.length > 0) {
+      const column = <K extends keyof ContactRow>(key: K) => this.rows.map((r) => r.row[key]);
+      await client.query(STAGE_ROWS, [
+        this.rows.map((r) => r.line),
+        column('firstName'),
+        column('lastName'),
+        column('companyName'),
+        column('address'),
+        column('city'),
+        column('state'),
+        column('zip'),
+        column('phone1'),
+        column('phone2'),
+        column('email'),
+        column('department'),
+      ]);
+      this.rows = [];
+    }
+    if (this.rejects.length > 0) {
+      await client.query(INSERT_REJECTS, [
+        ingestionId,
+        this.rejects.map((r) => r.line),
+        this.rejects.map((r) => r.raw),
+        this.rejects.map((r) => r.reasons.join('\x1f')),
+      ]);
+      this.rejects = [];
+    }
+  }
+}
+
+async function record(
+  pool: Pool,
+  file: string,
+  sha256: string,
+  status: IngestionStatus,
+  error?: string,
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO records.ingestions (file_name, sha256, status, finished_at, rows_read, inserted, updated, unchanged, rejected, error)
+     VALUES ($1, $2, $3, now(), 0, 0, 0, 0, 0, $4)`,
+    [file, sha256, status, error ?? null],
+  );
+}
+
+/**
+ * Ingests one contacts CSV in one transaction: the file is streamed (memory holds one batch), valid
+ * rows are staged in bulk and merged set-wise, invalid rows go to records.rejects with every reason.
+ * A file whose content was already loaded changes nothing; a file with a bad header is rejected
+ * whole. Every file gets a row in records.ingestions.
+ */
+export async function ingestContactsFile(pool: Pool, path: string): Promise<IngestionSummary> {
+  const file = basename(path);
+  const sha256 = await sha256Of(path);
+  const empty = { file, sha256, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const loaded = await pool.query(
+    `SELECT 1 FROM records.ingestions WHERE sha256 = $1 AND status = 'loaded'`,
+    [sha256],
+  );
+  if (loaded.rowCount) {
+    await record(pool, file, sha256, 'duplicate');
+    return { ...empty, status: 'duplicate' };
+  }
+
+  const client = await pool.connect();
+  let summary: IngestionSummary;
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO records.ingestions (file_name, sha256, status) VALUES ($1, $2, 'loading') RETURNING id`,
+      [file, sha256],
+    );
+    const ingestionId = rows[0]!.id;
+    await client.query(CREATE_STAGING);
+    const batches = new Batches();
+    let header: CsvRecord | undefined;
+    let rowsRead = 0;
+    let rejected = 0;
+    for await (const rec of records(path)) {
+      if (!header) {
+        header = rec;
+        const problem = headerProblem(rec.fields);
+        if (problem) throw new HeaderError(problem);
+        continue;
+      }
+      rowsRead++;
+      const check = checkContactRow(rec.fields);
+      if (check.ok) batches.rows.push({ line: rec.line, row: check.row });
+      else {
+        rejected++;
+        batches.rejects.push({ line: rec.line, raw: rec.raw, reasons: check.reasons });
+      }
+      if (batches.rows.length + batches.rejects.length >= BATCH) await batches.flush(client, ingestionId);
+    }
+    if (!header) throw new HeaderError('the file is empty');
+    await batches.flush(client, ingestionId);
+
+    await client.query(MERGE_LOOKUPS);
+    const relinked = (await client.query<{ email: string }>(PEOPLE_WITH_CHANGED_DEPARTMENTS)).rows.map(
+      (r) => r.email,
+    );
+    const upserted = (await client.query<{ email: string; inserted: boolean }>(UPSERT_PEOPLE)).rows;
+    await client.query(REPLACE_DEPARTMENTS);
+    const changed = new Set(upserted.filter((r) => !r.inserted).map((r) => r.email));
+    const onlyRelinked = relinked.filter((email) => !changed.has(email));
+    if (onlyRelinked.length > 0) await client.query(BUMP_VERSIONS, [onlyRelinked]);
+    const people = Number(
+      (await client.query<{ n: string }>('SELECT count(DISTINCT email) AS n FROM staging')).rows[0]!.n,
+    );
+    const inserted = upserted.filter((r) => r.inserted).length;
+    const updated = changed.size + onlyRelinked.length;
+    summary = {
+      ...empty,
+      status: 'loaded',
+      rowsRead,
+      inserted,
+      updated,
+      unchanged: people - inserted - updated,
+      rejected,
+    };
+    await client.query(
+      `UPDATE records.ingestions SET status = 'loaded', finished_at = now(), rows_read = $2, inserted = $3, updated = $4,
+              unchanged = $5, rejected = $6 WHERE id = $1`,
+      [ingestionId, rowsRead, inserted, updated, summary.unchanged, rejected],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      await record(pool, file, sha256, 'duplicate'); // the same content was loaded concurrently
+      return { ...empty, status: 'duplicate' };
+    }
+    const status: IngestionStatus = error instanceof HeaderError ? 'rejected' : 'failed';
+    const message = (error as Error).message;
+    await record(pool, file, sha256, status, message);
+    return { ...empty, status, error: message };
+  }
+  client.release();
+  return summary;
+}
+
+class HeaderError extends Error {
+  override name = 'HeaderError';
+}

@@ -1,0 +1,69 @@
+// Set-based statements that merge one file's staged rows (temp table `staging`) into records.*.
+
+export const CREATE_STAGING = `
+  CREATE TEMP TABLE staging (
+    line integer, first_name text, last_name text, company_name text, address text, city text,
+    state text, zip text, phone1 text, phone2 text, email text, department text
+  ) ON COMMIT DROP`;
+
+export const STAGE_ROWS = `
+  INSERT INTO staging
+  SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`;
+
+export const INSERT_REJECTS = `
+  INSERT INTO records.rejects (ingestion_id, line_number, raw_line, reasons)
+  SELECT $1, line, raw, string_to_array(reasons, E'\\x1f')
+  FROM unnest($2::int[], $3::text[], $4::text[]) AS r(line, raw, reasons)`;
+
+export const MERGE_LOOKUPS = `
+  WITH d AS (INSERT INTO records.departments (name) SELECT DISTINCT department FROM staging ON CONFLICT (name) DO NOTHING)
+  INSERT INTO records.companies (name) SELECT DISTINCT company_name FROM staging WHERE company_name IS NOT NULL
+  ON CONFLICT (name) DO NOTHING`;
+
+/** People whose department set in the file differs from the one stored (existing people only). */
+export const PEOPLE_WITH_CHANGED_DEPARTMENTS = `
+  WITH staged AS (
+    SELECT email, array_agg(DISTINCT department ORDER BY department) AS deps FROM staging GROUP BY email
+  ), stored AS (
+    SELECT p.email, array_agg(d.name ORDER BY d.name) AS deps
+    FROM records.people p JOIN records.person_departments pd ON pd.person_id = p.id
+    JOIN records.departments d ON d.id = pd.department_id
+    WHERE p.email IN (SELECT email FROM staged) GROUP BY p.email
+  )
+  SELECT s.email FROM staged s JOIN records.people p ON p.email = s.email LEFT JOIN stored c ON c.email = s.email
+  WHERE c.deps IS DISTINCT FROM s.deps`;
+
+/** Upserts each person once (the file's last line for that email wins); returns what changed. */
+export const UPSERT_PEOPLE = `
+  WITH latest AS (
+    SELECT DISTINCT ON (email) s.*, c.id AS company_id
+    FROM staging s LEFT JOIN records.companies c ON c.name = s.company_name
+    ORDER BY email, line DESC
+  )
+  INSERT INTO records.people AS p (first_name, last_name, company_id, address, city, state, zip, phone1, phone2, email)
+  SELECT first_name, last_name, company_id, address, city, state, zip, phone1, phone2, email FROM latest
+  ON CONFLICT (email) DO UPDATE SET
+    first_name = excluded.first_name, last_name = excluded.last_name, company_id = excluded.company_id,
+    address = excluded.address, city = excluded.city, state = excluded.state, zip = excluded.zip,
+    phone1 = excluded.phone1, phone2 = excluded.phone2, version = p.version + 1, updated_at = now()
+  WHERE (p.first_name, p.last_name, p.company_id, p.address, p.city, p.state, p.zip, p.phone1, p.phone2)
+    IS DISTINCT FROM (excluded.first_name, excluded.last_name, excluded.company_id, excluded.address,
+                      excluded.city, excluded.state, excluded.zip, excluded.phone1, excluded.phone2)
+  RETURNING p.email, (xmax = 0) AS inserted`;
+
+/** Makes each named person's departments exactly those the file lists for them. */
+export const REPLACE_DEPARTMENTS = `
+  WITH wanted AS (
+    SELECT DISTINCT p.id AS person_id, d.id AS department_id
+    FROM staging s JOIN records.people p ON p.email = s.email JOIN records.departments d ON d.name = s.department
+  ), removed AS (
+    DELETE FROM records.person_departments pd
+    WHERE pd.person_id IN (SELECT person_id FROM wanted)
+      AND (pd.person_id, pd.department_id) NOT IN (SELECT person_id, department_id FROM wanted)
+  )
+  INSERT INTO records.person_departments (person_id, department_id) SELECT person_id, department_id FROM wanted
+  ON CONFLICT DO NOTHING`;
+
+export const BUMP_VERSIONS = `
+  UPDATE records.people SET version = version + 1, updated_at = now() WHERE email = ANY($1::text[])`;

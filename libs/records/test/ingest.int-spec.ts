@@ -1,0 +1,186 @@
+import { openMigratedDatabase, type Database } from '@caudal/platform';
+import { createTestPostgres, type TestPostgres } from '@caudal/testing';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestContactsFile, RECORDS_MIGRATIONS, RECORDS_ROLE, SAMPLE_CONTACTS_CSV } from '../src';
+
+const HEADER = 'first_name,last_name,company_name,address,city,state,zip,phone1,phone2,email,department';
+
+describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL is unset)', () => {
+  let pg: TestPostgres;
+  let db: Database;
+  let dir: string;
+
+  const count = async (table: string) =>
+    Number((await db.pgPool().query(`SELECT count(*) AS n FROM records.${table}`)).rows[0].n);
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  beforeAll(async () => {
+    pg = await createTestPostgres('records_ingest');
+    db = await openMigratedDatabase({ role: RECORDS_ROLE, url: pg.url, migrations: RECORDS_MIGRATIONS });
+    dir = mkdtempSync(join(tmpdir(), 'caudal-records-'));
+  });
+
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await db?.close();
+    await pg?.close();
+  });
+
+  it('loads Sample.csv: 100 people, 106 person-department links, both departments of the 6 kept', async () => {
+    const summary = await ingestContactsFile(db.pgPool(), SAMPLE_CONTACTS_CSV);
+    expect(summary).toMatchObject({
+      status: 'loaded',
+      rowsRead: 106,
+      inserted: 100,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+    });
+    expect(await count('people')).toBe(100);
+    expect(await count('person_departments')).toBe(106);
+    expect(await count('companies')).toBe(100);
+    const { rows } = await db.pgPool().query(
+      `SELECT p.zip, p.state, array_agg(d.name ORDER BY d.name) AS departments
+       FROM records.people p JOIN records.person_departments pd ON pd.person_id = p.id
+       JOIN records.departments d ON d.id = pd.department_id WHERE p.email = ANY($1) GROUP BY p.id ORDER BY p.email`,
+      [['jbutt@gmail.com', 'art@venere.org']],
+    );
+    expect(rows).toEqual([
+      { zip: '08014', state: 'NJ', departments: ['Purchasing'] },
+      { zip: '70116', state: 'LA', departments: ['Marketing', 'Sales'] },
+    ]);
+  });
+
+  it('changes nothing when the same file comes again', async () => {
+    const before = await db.pgPool().query('SELECT * FROM records.people ORDER BY id');
+    const summary = await ingestContactsFile(db.pgPool(), SAMPLE_CONTACTS_CSV);
+    expect(summary).toMatchObject({ status: 'duplicate', inserted: 0, updated: 0 });
+    expect((await db.pgPool().query('SELECT * FROM records.people ORDER BY id')).rows).toEqual(before.rows);
+    expect(await count('person_departments')).toBe(106);
+  });
+
+  it('a newer file updates the people it names, departments included', async () => {
+    const [header, jamesSales, , josephine, art] = readFileSync(SAMPLE_CONTACTS_CSV, 'utf8').split('\n');
+    // James Butt: Sales only now (Marketing dropped); Josephine moves city; Art is unchanged.
+    const path = write(
+      'newer.csv',
+      [header, jamesSales, josephine!.replace('Brighton', 'Detroit'), art, ''].join('\n'),
+    );
+    const summary = await ingestContactsFile(db.pgPool(), path);
+    expect(summary).toMatchObject({
+      status: 'loaded',
+      rowsRead: 3,
+      inserted: 0,
+      updated: 2,
+      unchanged: 1,
+      rejected: 0,
+    });
+    const { rows } = await db.pgPool().query(
+      `SELECT p.email, p.city, p.version, array_agg(d.name ORDER BY d.name) AS departments FROM records.people p
+       JOIN records.person_departments pd ON pd.person_id = p.id JOIN records.departments d ON d.id = pd.department_id
+       WHERE p.email IN ('jbutt@gmail.com', 'josephine_darakjy@darakjy.org', 'art@venere.org') GROUP BY p.id ORDER BY p.email`,
+    );
+    expect(rows).toEqual([
+      { email: 'art@venere.org', city: 'Bridgeport', version: 1, departments: ['Purchasing'] },
+      { email: 'jbutt@gmail.com', city: 'New Orleans', version: 2, departments: ['Sales'] },
+      {
+        email: 'josephine_darakjy@darakjy.org',
+        city: 'Detroit',
+        version: 2,
+        departments: ['Human Resources'],
+      },
+    ]);
+    expect(await count('people')).toBe(100);
+  });
+
+  it('sends every bad row to rejects with its line, raw text and reasons, and loads the good ones', async () => {
+    const text =
+      '\ufeff' +
+      [
+        HEADER,
+        'Ann,Lee,"Lee, Ann & Co",1 Main St,Austin,TX,501,512-000-0001,,ann@lee.com,Sales',
+        'Bob,Ray,Ray Inc,2 Main St,Austin,L1,73301,,,bob@ray.com,Sales',
+        'Cal,Fox,Fox Inc,3 Main St,Fresno,Cal,93650,,,cal@fox.com,Sales',
+        'Dee,Moe,Moe Inc,4 Main St,Albany,ny ,12084,,,dee@moe.com,Sales',
+        ',Nox,Nox Inc,5 Main St,Reno,NV,89501,,,nox@nox.com,',
+        'Eve,Short,Short Inc,6 Main St',
+        'Fay,Mail,Mail Inc,7 Main St,Miami,FL,33101,,,not-an-email,Sales',
+      ].join('\r\n') +
+      '\r\n';
+    const summary = await ingestContactsFile(db.pgPool(), write('dirty.csv', text));
+    expect(summary).toMatchObject({ status: 'loaded', rowsRead: 7, inserted: 1, rejected: 6 });
+    const { rows } = await db.pgPool().query(
+      `SELECT r.line_number, r.raw_line, r.reasons FROM records.rejects r JOIN records.ingestions i ON i.id = r.ingestion_id
+       WHERE i.file_name = 'dirty.csv' ORDER BY r.line_number`,
+    );
+    expect(rows).toEqual([
+      {
+        line_number: 3,
+        raw_line: 'Bob,Ray,Ray Inc,2 Main St,Austin,L1,73301,,,bob@ray.com,Sales',
+        reasons: ['state must be exactly 2 letters, got "L1"'],
+      },
+      {
+        line_number: 4,
+        raw_line: 'Cal,Fox,Fox Inc,3 Main St,Fresno,Cal,93650,,,cal@fox.com,Sales',
+        reasons: ['state must be exactly 2 letters, got "Cal"'],
+      },
+      {
+        line_number: 5,
+        raw_line: 'Dee,Moe,Moe Inc,4 Main St,Albany,ny ,12084,,,dee@moe.com,Sales',
+        reasons: ['state must be exactly 2 letters, got "ny "'],
+      },
+      {
+        line_number: 6,
+        raw_line: ',Nox,Nox Inc,5 Main St,Reno,NV,89501,,,nox@nox.com,',
+        reasons: ['first_name is required', 'department is required'],
+      },
+      {
+        line_number: 7,
+        raw_line: 'Eve,Short,Short Inc,6 Main St',
+        reasons: ['expected 11 columns, found 4'],
+      },
+      {
+        line_number: 8,
+        raw_line: 'Fay,Mail,Mail Inc,7 Main St,Miami,FL,33101,,,not-an-email,Sales',
+        reasons: ['email is malformed: "not-an-email"'],
+      },
+    ]);
+    const ann = await db
+      .pgPool()
+      .query(
+        `SELECT p.zip, c.name AS company FROM records.people p JOIN records.companies c ON c.id = p.company_id WHERE email = 'ann@lee.com'`,
+      );
+    expect(ann.rows).toEqual([{ zip: '00501', company: 'Lee, Ann & Co' }]);
+  });
+
+  it('rejects a file with a bad header whole, writing nothing', async () => {
+    const before = await count('people');
+    const summary = await ingestContactsFile(
+      db.pgPool(),
+      write('bad-header.csv', 'name,email\nZed,zed@x.com\n'),
+    );
+    expect(summary.status).toBe('rejected');
+    expect(summary.error).toMatch(/^header must be exactly "first_name,last_name,/);
+    expect(await count('people')).toBe(before);
+    const { rows } = await db
+      .pgPool()
+      .query(`SELECT status, error FROM records.ingestions WHERE file_name = 'bad-header.csv'`);
+    expect(rows).toEqual([{ status: 'rejected', error: summary.error }]);
+  });
+
+  it('enforces the 2-letter upper-case state in the database too', async () => {
+    await expect(
+      db
+        .pgPool()
+        .query(
+          `INSERT INTO records.people (first_name, last_name, state, email) VALUES ('a', 'b', 'ny', 'x@y.z')`,
+        ),
+    ).rejects.toThrow(/ck_people_state/);
+  });
+});
