@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import {
+  caudalHome,
+  createLogger,
+  EXIT,
+  loadConfig,
+  onShutdown,
+  openMigratedDatabase,
+  parseCommandArgs,
+  runCommands,
+  stopEmbeddedPostgres,
+  UsageError,
+  type Database,
+} from '@caudal/platform';
+import { ingestContactsFile, RECORDS_MIGRATIONS, RECORDS_ROLE, type IngestionSummary } from '@caudal/records';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RecordsLoaderConfig } from './config';
+import { InboxScanner, inboxFolders, moveTo } from './inbox';
+
+function openRecords(config: RecordsLoaderConfig): Promise<Database> {
+  return openMigratedDatabase({
+    role: RECORDS_ROLE,
+    url: config.RECORDS_DATABASE_URL,
+    migrations: RECORDS_MIGRATIONS,
+  });
+}
+
+function describe(summary: IngestionSummary): string {
+  const counts =
+    `${summary.rowsRead} rows read, ${summary.inserted} people inserted, ${summary.updated} updated, ` +
+    `${summary.unchanged} unchanged, ${summary.rejected} rows rejected`;
+  if (summary.status === 'loaded') return `${summary.file} loaded: ${counts}`;
+  if (summary.status === 'duplicate')
+    return `${summary.file}: the same content was already loaded; nothing changed`;
+  return `${summary.file} ${summary.status}: ${summary.error}`;
+}
+
+runCommands('records-loader', {
+  ingest: {
+    summary: 'Ingest one contacts CSV file now (the file stays where it is)',
+    usage: 'records-loader ingest FILE',
+    async run(args) {
+      const [file, ...rest] = args;
+      if (!file || rest.length > 0 || file.startsWith('-')) throw new UsageError('give exactly one FILE');
+      const path = resolve(file);
+      if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`no such file: ${file}`);
+      const config = loadConfig('records-loader', RecordsLoaderConfig);
+      const records = await openRecords(config);
+      try {
+        const summary = await ingestContactsFile(records.pgPool(), path);
+        (summary.status === 'loaded' || summary.status === 'duplicate'
+          ? process.stdout
+          : process.stderr
+        ).write(`${describe(summary)}\n`);
+        return summary.status === 'loaded' || summary.status === 'duplicate' ? EXIT.ok : EXIT.failed;
+      } finally {
+        await records.close();
+        await stopEmbeddedPostgres();
+      }
+    },
+  },
+  watch: {
+    summary: 'Watch the inbox (RECORDS_INBOX) and ingest every CSV dropped there',
+    async run(args) {
+      parseCommandArgs(args, {});
+      const config = loadConfig('records-loader', RecordsLoaderConfig);
+      const logger = createLogger('records-loader', config.LOG_LEVEL);
+      const folders = inboxFolders(resolve(config.RECORDS_INBOX ?? join(caudalHome(), 'records', 'inbox')));
+      const records = await openRecords(config);
+      const scanner = new InboxScanner(folders.inbox);
+      let running = true;
+      logger.info(
+        { inbox: folders.inbox, database: records.describe() },
+        'records loader watching the inbox',
+      );
+      const loop = (async () => {
+        while (running) {
+          for (const path of scanner.readyFiles()) {
+            const summary = await ingestContactsFile(records.pgPool(), path);
+            const ok = summary.status === 'loaded' || summary.status === 'duplicate';
+            const moved = moveTo(ok ? folders.processed : folders.failed, path);
+            scanner.forget(path);
+            logger[ok ? 'info' : 'warn']({ ...summary, movedTo: moved }, describe(summary));
+          }
+          await sleep(config.RECORDS_POLL_MS);
+        }
+      })();
+      onShutdown(async () => {
+        running = false; // the file in progress is finished first
+        await loop;
+        await records.close();
+        await stopEmbeddedPostgres();
+      });
+      await loop;
+    },
+  },
+  migrate: {
+    summary: 'Apply pending migrations of the records database, then exit',
+    async run(args) {
+      parseCommandArgs(args, {});
+      const records = await openRecords(loadConfig('records-loader', RecordsLoaderConfig));
+      process.stdout.write(`records database migrated: ${records.describe()}\n`);
+      await records.close();
+      await stopEmbeddedPostgres();
+    },
+  },
+});

@@ -1,0 +1,24 @@
+import { IsOptionalDatabaseUrl } from '@caudal/platform';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+
+/** Everything the records loader reads from the environment. */
+export class RecordsLoaderConfig {
+  /** Unset: the embedded PostgreSQL. */
+  @IsOptionalDatabaseUrl()
+  RECORDS_DATABASE_URL?: string;
+
+  /** The drop folder; unset: <CAUDAL_HOME>/records/inbox. processed/ and failed/ sit next to it. */
+  @IsOptional()
+  @IsString()
+  RECORDS_INBOX?: string;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer of at least 100 (ms)' })
+  @Min(100, { message: 'must be an integer of at least 100 (ms)' })
+  RECORDS_POLL_MS = 2000;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
