@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { connectorBench } from './connector.bench';
 import { etlBench } from './etl.bench';
+import { recordsBench } from './records.bench';
 import { printTable, ROOT, type Comparison } from './support';
 
 /**
@@ -17,6 +18,7 @@ async function benchDatabase(): Promise<{
   url: string;
   target: string;
   ops: string;
+  records: string;
   server: boolean;
   where: string;
 }> {
@@ -30,11 +32,12 @@ async function benchDatabase(): Promise<{
       url: embedded.url,
       target: embedded.url,
       ops: embedded.url,
+      records: embedded.url,
       server: false,
       where: 'embedded PGlite (no PostgreSQL server answered)',
     };
   }
-  for (const name of ['caudal_bench', 'caudal_bench_target', 'caudal_bench_ops']) {
+  for (const name of ['caudal_bench', 'caudal_bench_target', 'caudal_bench_ops', 'caudal_bench_records']) {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${name}`);
   }
@@ -46,6 +49,7 @@ async function benchDatabase(): Promise<{
     url: withDatabaseName(server, 'caudal_bench'),
     target: withDatabaseName(server, 'caudal_bench_target'),
     ops: withDatabaseName(server, 'caudal_bench_ops'),
+    records: withDatabaseName(server, 'caudal_bench_records'),
     server: true,
     where: `PostgreSQL ${rows[0]!.version} server`,
   };
@@ -61,6 +65,8 @@ async function main(): Promise<void> {
   if (!only || only === 'etl') {
     results.push(...(await etlBench({ source: database.url, target: database.target, ops: database.ops })));
   }
+  if ((!only || only === 'records') && database.server)
+    results.push(...(await recordsBench(database.records)));
   process.stdout.write('\n');
   printTable(results);
   const out = join(ROOT, 'bench', 'results');

@@ -5,11 +5,11 @@ import type { Pool, PoolClient } from 'pg';
 import { CsvParser, type CsvRecord } from '../csv/csv-parser';
 import { checkContactRow, headerProblem, type ContactRow } from '../contacts/contact-row';
 import {
-  BUMP_VERSIONS,
+  ANALYZE_STAGING,
   CREATE_STAGING,
   INSERT_REJECTS,
   MERGE_LOOKUPS,
-  PEOPLE_WITH_CHANGED_DEPARTMENTS,
+  COLLECT_RELINKED,
   REPLACE_DEPARTMENTS,
   STAGE_ROWS,
   UPSERT_PEOPLE,
@@ -148,20 +148,13 @@ export async function ingestContactsFile(pool: Pool, path: string): Promise<Inge
     if (!header) throw new HeaderError('the file is empty');
     await batches.flush(client, ingestionId);
 
+    await client.query(ANALYZE_STAGING);
     await client.query(MERGE_LOOKUPS);
-    const relinked = (await client.query<{ email: string }>(PEOPLE_WITH_CHANGED_DEPARTMENTS)).rows.map(
-      (r) => r.email,
-    );
-    const upserted = (await client.query<{ email: string; inserted: boolean }>(UPSERT_PEOPLE)).rows;
+    await client.query(COLLECT_RELINKED); // before the upsert changes what is stored
+    const counts = (await client.query<{ inserted: number; updated: number; people: number }>(UPSERT_PEOPLE))
+      .rows[0]!;
     await client.query(REPLACE_DEPARTMENTS);
-    const changed = new Set(upserted.filter((r) => !r.inserted).map((r) => r.email));
-    const onlyRelinked = relinked.filter((email) => !changed.has(email));
-    if (onlyRelinked.length > 0) await client.query(BUMP_VERSIONS, [onlyRelinked]);
-    const people = Number(
-      (await client.query<{ n: string }>('SELECT count(DISTINCT email) AS n FROM staging')).rows[0]!.n,
-    );
-    const inserted = upserted.filter((r) => r.inserted).length;
-    const updated = changed.size + onlyRelinked.length;
+    const { inserted, updated, people } = counts;
     summary = {
       ...empty,
       status: 'loaded',

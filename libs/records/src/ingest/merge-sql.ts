@@ -16,13 +16,17 @@ export const INSERT_REJECTS = `
   SELECT $1, line, raw, string_to_array(reasons, E'\\x1f')
   FROM unnest($2::int[], $3::text[], $4::text[]) AS r(line, raw, reasons)`;
 
+/** Statistics for the planner: the staged rows are many, and the temp table is never auto-analyzed. */
+export const ANALYZE_STAGING = `ANALYZE staging`;
+
 export const MERGE_LOOKUPS = `
   WITH d AS (INSERT INTO records.departments (name) SELECT DISTINCT department FROM staging ON CONFLICT (name) DO NOTHING)
   INSERT INTO records.companies (name) SELECT DISTINCT company_name FROM staging WHERE company_name IS NOT NULL
   ON CONFLICT (name) DO NOTHING`;
 
 /** People whose department set in the file differs from the one stored (existing people only). */
-export const PEOPLE_WITH_CHANGED_DEPARTMENTS = `
+export const COLLECT_RELINKED = `
+  CREATE TEMP TABLE relinked ON COMMIT DROP AS
   WITH staged AS (
     SELECT email, array_agg(DISTINCT department ORDER BY department) AS deps FROM staging GROUP BY email
   ), stored AS (
@@ -34,23 +38,35 @@ export const PEOPLE_WITH_CHANGED_DEPARTMENTS = `
   SELECT s.email FROM staged s JOIN records.people p ON p.email = s.email LEFT JOIN stored c ON c.email = s.email
   WHERE c.deps IS DISTINCT FROM s.deps`;
 
-/** Upserts each person once (the file's last line for that email wins); returns what changed. */
+/**
+ * Upserts each person once (the file's last line for that email wins), bumps the version of people
+ * whose departments alone changed, and answers only the counts (nothing per row reaches the client,
+ * so memory does not grow with the file).
+ */
 export const UPSERT_PEOPLE = `
   WITH latest AS (
     SELECT DISTINCT ON (email) s.*, c.id AS company_id
     FROM staging s LEFT JOIN records.companies c ON c.name = s.company_name
     ORDER BY email, line DESC
+  ), upserted AS (
+    INSERT INTO records.people AS p (first_name, last_name, company_id, address, city, state, zip, phone1, phone2, email)
+    SELECT first_name, last_name, company_id, address, city, state, zip, phone1, phone2, email FROM latest
+    ON CONFLICT (email) DO UPDATE SET
+      first_name = excluded.first_name, last_name = excluded.last_name, company_id = excluded.company_id,
+      address = excluded.address, city = excluded.city, state = excluded.state, zip = excluded.zip,
+      phone1 = excluded.phone1, phone2 = excluded.phone2, version = p.version + 1, updated_at = now()
+    WHERE (p.first_name, p.last_name, p.company_id, p.address, p.city, p.state, p.zip, p.phone1, p.phone2)
+      IS DISTINCT FROM (excluded.first_name, excluded.last_name, excluded.company_id, excluded.address,
+                        excluded.city, excluded.state, excluded.zip, excluded.phone1, excluded.phone2)
+    RETURNING p.email, (xmax = 0) AS inserted
+  ), bumped AS (
+    UPDATE records.people SET version = version + 1, updated_at = now()
+    WHERE email IN (SELECT email FROM relinked) AND email NOT IN (SELECT email FROM upserted)
+    RETURNING email
   )
-  INSERT INTO records.people AS p (first_name, last_name, company_id, address, city, state, zip, phone1, phone2, email)
-  SELECT first_name, last_name, company_id, address, city, state, zip, phone1, phone2, email FROM latest
-  ON CONFLICT (email) DO UPDATE SET
-    first_name = excluded.first_name, last_name = excluded.last_name, company_id = excluded.company_id,
-    address = excluded.address, city = excluded.city, state = excluded.state, zip = excluded.zip,
-    phone1 = excluded.phone1, phone2 = excluded.phone2, version = p.version + 1, updated_at = now()
-  WHERE (p.first_name, p.last_name, p.company_id, p.address, p.city, p.state, p.zip, p.phone1, p.phone2)
-    IS DISTINCT FROM (excluded.first_name, excluded.last_name, excluded.company_id, excluded.address,
-                      excluded.city, excluded.state, excluded.zip, excluded.phone1, excluded.phone2)
-  RETURNING p.email, (xmax = 0) AS inserted`;
+  SELECT (SELECT count(*) FROM upserted WHERE inserted)::int AS inserted,
+         ((SELECT count(*) FROM upserted WHERE NOT inserted) + (SELECT count(*) FROM bumped))::int AS updated,
+         (SELECT count(DISTINCT email) FROM staging)::int AS people`;
 
 /** Makes each named person's departments exactly those the file lists for them. */
 export const REPLACE_DEPARTMENTS = `
@@ -60,10 +76,7 @@ export const REPLACE_DEPARTMENTS = `
   ), removed AS (
     DELETE FROM records.person_departments pd
     WHERE pd.person_id IN (SELECT person_id FROM wanted)
-      AND (pd.person_id, pd.department_id) NOT IN (SELECT person_id, department_id FROM wanted)
+      AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.person_id = pd.person_id AND w.department_id = pd.department_id)
   )
   INSERT INTO records.person_departments (person_id, department_id) SELECT person_id, department_id FROM wanted
   ON CONFLICT DO NOTHING`;
-
-export const BUMP_VERSIONS = `
-  UPDATE records.people SET version = version + 1, updated_at = now() WHERE email = ANY($1::text[])`;
