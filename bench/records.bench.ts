@@ -1,3 +1,4 @@
+import { sourceNodeArgs } from '@caudal/platform';
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,22 +47,11 @@ export async function recordsBench(url: string): Promise<Comparison[]> {
     const floorRate = ROWS / ((performance.now() - started) / 1000);
 
     started = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=@caudal/source',
-        '-r',
-        './tools/register.js',
-        'apps/records-loader/src/cli.ts',
-        'ingest',
-        file,
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, RECORDS_DATABASE_URL: url, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawn(process.execPath, sourceNodeArgs('apps/records-loader/src/cli.ts', 'ingest', file), {
+      cwd: ROOT,
+      env: { ...process.env, RECORDS_DATABASE_URL: url, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let peak = 0;
     const sampler = setInterval(() => {
       try {

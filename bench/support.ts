@@ -1,3 +1,4 @@
+import { sourceNodeArgs } from '@caudal/platform';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,15 +97,11 @@ export async function startApp(
   env: NodeJS.ProcessEnv,
   healthUrl: string,
 ): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@caudal/source', '-r', './tools/register.js', cli, ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, sourceNodeArgs(cli, ...args), {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${cli} exited with ${child.exitCode}`);

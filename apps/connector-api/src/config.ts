@@ -1,5 +1,5 @@
-import { IsOptionalDatabaseUrl, IsPort } from '@caudal/platform';
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsLogLevel, IsOptionalDatabaseUrl, IsPort } from '@caudal/platform';
+import { IsOptional, IsString } from 'class-validator';
 
 /** Everything the connector API reads from the environment. */
 export class ConnectorApiConfig {
@@ -14,7 +14,6 @@ export class ConnectorApiConfig {
   @IsOptionalDatabaseUrl()
   SOURCE_DATABASE_URL?: string;
 
-  @IsOptional()
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsLogLevel()
   LOG_LEVEL = 'info';
 }

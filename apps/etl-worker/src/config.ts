@@ -1,8 +1,8 @@
-import { IsOptionalDatabaseUrl } from '@caudal/platform';
+import { IsLogLevel, IsOptionalDatabaseUrl } from '@caudal/platform';
 import { isValidTimeZone } from '@caudal/pipelines';
 import { isVariableName } from '@caudal/telemetry';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsString, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
 
 /** Everything the ETL worker reads from the environment. */
 export class EtlConfig {
@@ -67,7 +67,6 @@ export class EtlConfig {
   @Min(100, { message: 'must be at least 100 (ms)' })
   ETL_REQUEST_TIMEOUT_MS = 30_000;
 
-  @IsOptional()
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsLogLevel()
   LOG_LEVEL = 'info';
 }

@@ -1,4 +1,10 @@
-import { createLogger, findWorkspaceRoot, openDatabase, type Database } from '@caudal/platform';
+import {
+  createLogger,
+  findWorkspaceRoot,
+  openDatabase,
+  type Database,
+  sourceNodeArgs,
+} from '@caudal/platform';
 import { PipelineQueue, runBackfill, partitionRange, type PipelineDefinition } from '@caudal/pipelines';
 import { createTestPostgres, freePort, type TestPostgres } from '@caudal/testing';
 import {
@@ -20,21 +26,17 @@ const root = findWorkspaceRoot(__dirname);
 const logger = createLogger('etl-test', 'silent');
 
 function startConnector(sourceUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@caudal/source', '-r', './tools/register.js', 'apps/connector-api/src/cli.ts', 'serve'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SOURCE_DATABASE_URL: sourceUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
+  const child = spawn(process.execPath, sourceNodeArgs('apps/connector-api/src/cli.ts', 'serve'), {
+    cwd: root,
+    env: {
+      ...process.env,
+      SOURCE_DATABASE_URL: sourceUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
     },
-  );
+    stdio: 'ignore',
+  });
   return (async () => {
     for (let i = 0; i < 300; i++) {
       if (child.exitCode !== null) throw new Error(`connector exited with ${child.exitCode}`);
@@ -297,15 +299,11 @@ describe('telemetry ETL end to end', () => {
 
   it('the CLI answers bad arguments with exit code 2 and a one-line reason', () => {
     const etl = (...args: string[]) =>
-      spawnSync(
-        process.execPath,
-        ['--conditions=@caudal/source', '-r', './tools/register.js', 'apps/etl-worker/src/cli.ts', ...args],
-        {
-          cwd: root,
-          encoding: 'utf8',
-          env: { ...process.env, TARGET_DATABASE_URL: targetDb.url, OPS_DATABASE_URL: opsDb.url },
-        },
-      );
+      spawnSync(process.execPath, sourceNodeArgs('apps/etl-worker/src/cli.ts', ...args), {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, TARGET_DATABASE_URL: targetDb.url, OPS_DATABASE_URL: opsDb.url },
+      });
     const impossible = etl('run', '--date', '2024-02-30');
     expect(impossible.status).toBe(2);
     expect(impossible.stderr.split('\n')[0]).toBe(
@@ -317,15 +315,11 @@ describe('telemetry ETL end to end', () => {
     expect(etl('backfill', '--from', '2024-10-01', '--to', '2024-10-02', '--redo', 'some').status).toBe(2);
     expect(etl('run').status).toBe(2);
     expect(etl('explode').status).toBe(2);
-    const badConfig = spawnSync(
-      process.execPath,
-      ['--conditions=@caudal/source', '-r', './tools/register.js', 'apps/etl-worker/src/cli.ts', 'status'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, ETL_TIME_ZONE: 'Mars/Olympus', ETL_CONCURRENCY: '0' },
-      },
-    );
+    const badConfig = spawnSync(process.execPath, sourceNodeArgs('apps/etl-worker/src/cli.ts', 'status'), {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ETL_TIME_ZONE: 'Mars/Olympus', ETL_CONCURRENCY: '0' },
+    });
     expect(badConfig.status).toBe(2);
     expect(badConfig.stderr).toContain('ETL_TIME_ZONE: must be an IANA time zone');
     expect(badConfig.stderr).toContain('ETL_CONCURRENCY: must be an integer between 1 and 32');
@@ -334,15 +328,7 @@ describe('telemetry ETL end to end', () => {
   it('the CLI exits 1 when the run fails, naming the cause', async () => {
     const result = spawnSync(
       process.execPath,
-      [
-        '--conditions=@caudal/source',
-        '-r',
-        './tools/register.js',
-        'apps/etl-worker/src/cli.ts',
-        'run',
-        '--date',
-        '2024-10-07',
-      ],
+      sourceNodeArgs('apps/etl-worker/src/cli.ts', 'run', '--date', '2024-10-07'),
       {
         cwd: root,
         encoding: 'utf8',

@@ -1,4 +1,9 @@
-import { ensureEmbeddedPostgres, findWorkspaceRoot, type EmbeddedPostgres } from '@caudal/platform';
+import {
+  ensureEmbeddedPostgres,
+  findWorkspaceRoot,
+  type EmbeddedPostgres,
+  sourceNodeArgs,
+} from '@caudal/platform';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,15 +30,11 @@ function prefixed(child: ChildProcess, name: string, seen: string[]): void {
 }
 
 function start(spec: ServiceSpec, args: string[], seen: string[] = []): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@caudal/source', '-r', './tools/register.js', spec.cli, ...args],
-    {
-      cwd: root,
-      env: { ...process.env, ...spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, sourceNodeArgs(spec.cli, ...args), {
+    cwd: root,
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   prefixed(child, spec.name, seen);
   children.add(child);
   child.once('exit', () => children.delete(child));

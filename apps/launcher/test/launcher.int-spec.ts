@@ -1,4 +1,4 @@
-import { findWorkspaceRoot } from '@caudal/platform';
+import { findWorkspaceRoot, sourceNodeArgs } from '@caudal/platform';
 import { freePort } from '@caudal/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,15 +18,11 @@ interface Run {
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Run {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@caudal/source', '-r', './tools/register.js', ...args],
-    {
-      cwd: root,
-      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, sourceNodeArgs(args[0]!, ...args.slice(1)), {
+    cwd: root,
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));

@@ -1,6 +1,6 @@
-import { IsOptionalDatabaseUrl } from '@caudal/platform';
+import { IsLogLevel, IsOptionalDatabaseUrl } from '@caudal/platform';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 
 /** Everything the records loader reads from the environment. */
 export class RecordsLoaderConfig {
@@ -18,7 +18,6 @@ export class RecordsLoaderConfig {
   @Min(100, { message: 'must be an integer of at least 100 (ms)' })
   RECORDS_POLL_MS = 2000;
 
-  @IsOptional()
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsLogLevel()
   LOG_LEVEL = 'info';
 }

@@ -1,4 +1,4 @@
-import { findWorkspaceRoot } from '@caudal/platform';
+import { findWorkspaceRoot, sourceNodeArgs } from '@caudal/platform';
 import { SAMPLE_CONTACTS_CSV } from '@caudal/records';
 import { createTestPostgres, type TestPostgres } from '@caudal/testing';
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,15 +9,11 @@ import { Client } from 'pg';
 
 const root = findWorkspaceRoot(__dirname);
 const cli = (args: string[], env: NodeJS.ProcessEnv) =>
-  spawnSync(
-    process.execPath,
-    ['--conditions=@caudal/source', '-r', './tools/register.js', 'apps/records-loader/src/cli.ts', ...args],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, ...env },
-    },
-  );
+  spawnSync(process.execPath, sourceNodeArgs('apps/records-loader/src/cli.ts', ...args), {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 
 describe('records loader (the file drop)', () => {
   let pg: TestPostgres;
@@ -65,21 +61,17 @@ describe('records loader (the file drop)', () => {
   it('watch ingests files dropped in the inbox and moves them to processed/ or failed/', async () => {
     const inbox = join(dir, 'drop', 'inbox');
     mkdirSync(inbox, { recursive: true });
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@caudal/source', '-r', './tools/register.js', 'apps/records-loader/src/cli.ts', 'watch'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          RECORDS_DATABASE_URL: pg.url,
-          RECORDS_INBOX: inbox,
-          RECORDS_POLL_MS: '200',
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, sourceNodeArgs('apps/records-loader/src/cli.ts', 'watch'), {
+      cwd: root,
+      env: {
+        ...process.env,
+        RECORDS_DATABASE_URL: pg.url,
+        RECORDS_INBOX: inbox,
+        RECORDS_POLL_MS: '200',
+        LOG_LEVEL: 'info',
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

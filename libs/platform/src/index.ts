@@ -1,5 +1,5 @@
 export { ConfigValidationError, loadConfig } from './config/env-config';
-export { IsOptionalDatabaseUrl, IsPort } from './config/config-decorators';
+export { IsLogLevel, IsOptionalDatabaseUrl, IsPort, LOG_LEVELS } from './config/config-decorators';
 export {
   parseDatabaseUrl,
   redactDatabaseUrl,
@@ -27,3 +27,4 @@ export {
 } from './http/request-validation';
 export { EXIT, onShutdown, parseCommandArgs, runCommands, UsageError, type Command } from './cli/cli';
 export { servePglite, type PgliteSession, type PgliteWireServer } from './embedded/pglite-wire-server';
+export { sourceNodeArgs } from './cli/source-node-args';

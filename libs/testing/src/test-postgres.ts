@@ -1,4 +1,4 @@
-import { findWorkspaceRoot, withDatabaseName } from '@caudal/platform';
+import { sourceNodeArgs, withDatabaseName } from '@caudal/platform';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,15 +39,10 @@ async function onServer(serverUrl: string, label: string): Promise<TestPostgres>
 }
 
 async function embedded(): Promise<TestPostgres> {
-  const root = findWorkspaceRoot(__dirname);
   const script = join(__dirname, 'pglite-server.ts');
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@caudal/source', '-r', join(root, 'tools/register.js'), script],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, sourceNodeArgs(script), {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolvePort, reject) => {
     child.once('exit', (code) =>

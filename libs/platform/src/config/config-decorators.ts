@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 const DATABASE_URL = /^(postgres|postgresql|mysql):\/\/[^\s/]+(\/[^\s]*)?$/;
 
@@ -19,5 +19,15 @@ export function IsPort(): PropertyDecorator {
     IsInt({ message: 'must be an integer between 0 and 65535' }),
     Min(0, { message: 'must be an integer between 0 and 65535' }),
     Max(65535, { message: 'must be an integer between 0 and 65535' }),
+  );
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** An optional pino log level. */
+export function IsLogLevel(): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }),
   );
 }
