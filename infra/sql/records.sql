@@ -75,3 +75,12 @@ CREATE TABLE records.rejects (
   CONSTRAINT pk_rejects PRIMARY KEY (id),
   CONSTRAINT fk_rejects_ingestion FOREIGN KEY (ingestion_id) REFERENCES records.ingestions (id) ON DELETE CASCADE
 );
+
+-- Indexes behind the API's list filters
+-- (libs/records/src/migrations/1732000000000-add-contact-lookup-indexes.ts).
+CREATE INDEX ix_people_state ON records.people (state, id);
+CREATE INDEX ix_people_city ON records.people (lower(city));
+CREATE INDEX ix_people_company ON records.people (company_id);
+CREATE INDEX ix_companies_name_lower ON records.companies (lower(name));
+CREATE INDEX ix_departments_name_lower ON records.departments (lower(name));
+CREATE INDEX ix_person_departments_department ON records.person_departments (department_id);

@@ -13,3 +13,24 @@ export {
 export { RECORDS_MIGRATIONS, RECORDS_ROLE } from './migrations';
 export { ingestContactsFile, type IngestionStatus, type IngestionSummary } from './ingest/ingest-file';
 export { SAMPLE_CONTACTS_CSV } from './contacts/sample';
+export {
+  CONTACT_LIST_DEFAULT_LIMIT,
+  CONTACT_LIST_MAX_LIMIT,
+  CONTACT_SORT_FIELDS,
+  contactListClauses,
+  isContactSortField,
+  parseContactSort,
+  type ContactQuery,
+  type ContactSort,
+  type ContactSortField,
+} from './contacts/contact-query';
+export {
+  ContactNotFoundError,
+  ContactsRepository,
+  DuplicateEmailError,
+  VersionMismatchError,
+  type ContactFields,
+  type ContactPatch,
+  type ExpectedVersion,
+  type StoredContact,
+} from './contacts/contacts-repository';

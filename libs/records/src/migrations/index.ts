@@ -1,5 +1,6 @@
 import { CreateRecordsSchema1731000000000 } from './1731000000000-create-records-schema';
+import { AddContactLookupIndexes1732000000000 } from './1732000000000-add-contact-lookup-indexes';
 
 /** The records database's role (its schema) and migrations, in order. */
 export const RECORDS_ROLE = 'records';
-export const RECORDS_MIGRATIONS = [CreateRecordsSchema1731000000000];
+export const RECORDS_MIGRATIONS = [CreateRecordsSchema1731000000000, AddContactLookupIndexes1732000000000];

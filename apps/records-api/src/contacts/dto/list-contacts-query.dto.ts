@@ -1,0 +1,72 @@
+import {
+  CONTACT_LIST_DEFAULT_LIMIT,
+  CONTACT_LIST_MAX_LIMIT,
+  CONTACT_SORT_FIELDS,
+  parseContactSort,
+} from '@caudal/records';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+
+const SORT_FIELDS = Object.keys(CONTACT_SORT_FIELDS).join(', ');
+
+/** Query of GET /v1/contacts. */
+export class ListContactsQueryDto {
+  @ApiPropertyOptional({ description: 'Two letters (any case)', example: 'NJ' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'state must be exactly 2 letters, e.g. NJ' })
+  state?: string;
+
+  @ApiPropertyOptional({ description: 'City, exact but case-insensitive', example: 'Bridgeport' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  city?: string;
+
+  @ApiPropertyOptional({ description: 'Company name, exact but case-insensitive' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  company?: string;
+
+  @ApiPropertyOptional({ description: 'Has this department (case-insensitive)', example: 'Sales' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  department?: string;
+
+  @ApiPropertyOptional({ description: 'Free text within first name, last name or email', example: 'butt' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({
+    description: `Comma list of ${SORT_FIELDS}; prefix - for descending. Ties are broken by id.`,
+    example: 'last_name,-created_at',
+  })
+  @IsOptional()
+  @ValidateBy({
+    name: 'contactSort',
+    validator: {
+      validate: (value) => typeof value === 'string' && Array.isArray(parseContactSort(value)),
+      defaultMessage: () => `sort must be a comma list of ${SORT_FIELDS}, each optionally prefixed by -`,
+    },
+  })
+  sort?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: CONTACT_LIST_MAX_LIMIT, default: CONTACT_LIST_DEFAULT_LIMIT })
+  @Type(() => Number)
+  @IsInt({ message: `limit must be an integer between 1 and ${CONTACT_LIST_MAX_LIMIT}` })
+  @Min(1, { message: `limit must be an integer between 1 and ${CONTACT_LIST_MAX_LIMIT}` })
+  @Max(CONTACT_LIST_MAX_LIMIT, {
+    message: `limit must be an integer between 1 and ${CONTACT_LIST_MAX_LIMIT}`,
+  })
+  limit: number = CONTACT_LIST_DEFAULT_LIMIT;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be a non-negative integer' })
+  @Min(0, { message: 'offset must be a non-negative integer' })
+  offset: number = 0;
+}
