@@ -25,7 +25,13 @@ const services = compose.services;
 describe('docker-compose.yml', () => {
   it('builds the apps from infra/Dockerfile and runs CLI entry points that exist', () => {
     const apps = Object.entries(services).filter(([, s]) => s.build);
-    expect(apps.map(([name]) => name).sort()).toEqual(['connector-api', 'connector-seed', 'etl-worker']);
+    expect(apps.map(([name]) => name).sort()).toEqual([
+      'connector-api',
+      'connector-seed',
+      'etl-worker',
+      'records-api',
+      'records-loader',
+    ]);
     for (const [, service] of apps) {
       expect(existsSync(join(root, service.build!.context, service.build!.dockerfile))).toBe(true);
       expect(existsSync(join(root, service.command![0]!))).toBe(true);
@@ -57,7 +63,39 @@ describe('docker-compose.yml', () => {
     const published = Object.entries(services)
       .filter(([, s]) => s.ports)
       .map(([name]) => name);
-    expect(published).toEqual(['connector-api']);
+    expect(published).toEqual(['connector-api', 'records-api']);
+  });
+
+  it('isolates records: the API and the loader each reach only the records database; only the API port is published', () => {
+    const members = (network: string) =>
+      Object.entries(services)
+        .filter(([, s]) => s.networks?.includes(network))
+        .map(([name]) => name)
+        .sort();
+    expect(services['records-loader']!.networks).toEqual(['records-loader-net']);
+    expect(members('records-loader-net')).toEqual(['records-db', 'records-loader']);
+    expect(compose.networks['records-loader-net']).toEqual({ internal: true });
+
+    expect(services['records-api']!.networks).toEqual(['records-api-net', 'records-edge']);
+    expect(members('records-api-net')).toEqual(['records-api', 'records-db']);
+    expect(compose.networks['records-api-net']).toEqual({ internal: true });
+    // The network that carries the published port holds the API alone: no other service is reachable over it.
+    expect(members('records-edge')).toEqual(['records-api']);
+
+    expect(services['records-db']!.networks!.sort()).toEqual(['records-api-net', 'records-loader-net']);
+    expect(services['records-db']!.ports).toBeUndefined();
+    expect(services['records-loader']!.ports).toBeUndefined();
+    expect(services['records-api']!.ports).toEqual(['3002:3002']);
+    for (const app of ['records-api', 'records-loader']) {
+      expect(services[app]!.environment!['RECORDS_DATABASE_URL']).toMatch(/@records-db:5432\/records$/);
+      expect(Object.keys(services[app]!.environment!).filter((k) => k.endsWith('_URL'))).toEqual([
+        'RECORDS_DATABASE_URL',
+      ]);
+    }
+    // No default secret: compose refuses to start the API until admin tokens are given.
+    expect(services['records-api']!.environment!['RECORDS_ADMIN_TOKENS']).toMatch(
+      /^\$\{RECORDS_ADMIN_TOKENS:\?/,
+    );
   });
 
   it('points every database URL at a database service on a network the app shares', () => {
