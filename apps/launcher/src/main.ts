@@ -1,13 +1,15 @@
 import {
+  caudalHome,
   ensureEmbeddedPostgres,
   findWorkspaceRoot,
   type EmbeddedPostgres,
   sourceNodeArgs,
 } from '@caudal/platform';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { services, type ServiceSpec } from './services';
+import { DEMO_TOKENS, services, type ServiceSpec } from './services';
 
 const root = findWorkspaceRoot();
 const children = new Set<ChildProcess>();
@@ -105,6 +107,10 @@ async function main(): Promise<void> {
     const specs = services({
       databaseUrl: embedded.url,
       connectorPort: Number(process.env['CONNECTOR_API_PORT'] || 3001),
+      recordsPort: Number(process.env['RECORDS_API_PORT'] || 3002),
+      recordsInbox: resolve(process.env['RECORDS_INBOX'] || join(caudalHome(), 'records', 'inbox')),
+      adminTokens: process.env['RECORDS_ADMIN_TOKENS'] || DEMO_TOKENS.admin,
+      readerTokens: process.env['RECORDS_READER_TOKENS'] || DEMO_TOKENS.reader,
       logLevel: process.env['LOG_LEVEL'] || 'warn',
     });
     for (const spec of specs) {

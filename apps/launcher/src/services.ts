@@ -1,3 +1,4 @@
+import { SAMPLE_CONTACTS_CSV } from '@caudal/records';
 import { join } from 'node:path';
 
 /** One app the launcher runs as a child process. */
@@ -22,14 +23,31 @@ export interface ServiceSpec {
 /** The days the demo readings cover (the last one partly: until 23:00). */
 export const DEMO_PERIOD = { from: '2024-10-01', to: '2024-10-23' } as const;
 
+/** Tokens of the demo records API (override with RECORDS_ADMIN_TOKENS / RECORDS_READER_TOKENS). */
+export const DEMO_TOKENS = {
+  admin: 'demo-admin-token-change-me',
+  reader: 'demo-reader-token-change-me',
+} as const;
+
 export interface LauncherSettings {
   databaseUrl: string;
   connectorPort: number;
+  recordsPort: number;
+  /** The records loader's drop folder. */
+  recordsInbox: string;
+  adminTokens: string;
+  readerTokens: string;
   logLevel: string;
 }
 
+/** The first token of a comma list (the one the banner's curl lines use). */
+const firstToken = (list: string) => list.split(',')[0]!.trim();
+
 export function services(settings: LauncherSettings): ServiceSpec[] {
   const api = `http://localhost:${settings.connectorPort}`;
+  const records = `http://localhost:${settings.recordsPort}`;
+  const reader = firstToken(settings.readerTokens || settings.adminTokens);
+  const admin = firstToken(settings.adminTokens);
   return [
     {
       name: 'connector-api',
@@ -68,6 +86,45 @@ export function services(settings: LauncherSettings): ServiceSpec[] {
         `ETL worker     daily at 00:10 UTC for the previous day; 10-minute aggregates in target.data`,
         `  status: npm run etl -- status --from ${DEMO_PERIOD.from} --to ${DEMO_PERIOD.to}`,
         `  rerun:  npm run etl -- run --date ${DEMO_PERIOD.from}`,
+      ],
+    },
+    {
+      name: 'records-loader',
+      cli: join('apps', 'records-loader', 'src', 'cli.ts'),
+      // Sample.csv is loaded once; on later starts its hash is in the ledger and nothing changes.
+      prepare: [['ingest', SAMPLE_CONTACTS_CSV]],
+      serve: ['watch'],
+      env: {
+        RECORDS_DATABASE_URL: settings.databaseUrl,
+        RECORDS_INBOX: settings.recordsInbox,
+        LOG_LEVEL: settings.logLevel === 'warn' ? 'info' : settings.logLevel,
+      },
+      readyLine: 'records loader watching the inbox',
+      banner: [
+        `records loader drop contact CSV files into ${settings.recordsInbox}`,
+        `  (moved to ../processed or ../failed; rejects in records.rejects)`,
+      ],
+    },
+    {
+      name: 'records-api',
+      cli: join('apps', 'records-api', 'src', 'cli.ts'),
+      prepare: [],
+      serve: ['serve'],
+      env: {
+        RECORDS_DATABASE_URL: settings.databaseUrl,
+        PORT: String(settings.recordsPort),
+        RECORDS_ADMIN_TOKENS: settings.adminTokens,
+        RECORDS_READER_TOKENS: settings.readerTokens,
+        LOG_LEVEL: settings.logLevel,
+      },
+      healthUrl: `${records}/health`,
+      banner: [
+        `records API    ${records}/v1/contacts   (OpenAPI docs: ${records}/docs)`,
+        `  try: curl -H 'Authorization: Bearer ${reader}' '${records}/v1/contacts?state=NJ&limit=5'`,
+        `       curl -i -H 'Authorization: Bearer ${reader}' ${records}/v1/contacts/1   (note its ETag)`,
+        `       curl -X PATCH -H 'Authorization: Bearer ${admin}' -H 'If-Match: <that ETag>' \\`,
+        `         -H 'Content-Type: application/json' -d '{"city":"Trenton"}' ${records}/v1/contacts/1`,
+        `  demo tokens: admin ${admin}, reader ${reader} (set RECORDS_ADMIN_TOKENS / RECORDS_READER_TOKENS)`,
       ],
     },
   ];

@@ -38,16 +38,24 @@ function run(args: string[], env: NodeJS.ProcessEnv): Run {
   return { child, output: () => text, waitFor, exit };
 }
 
-describe('npm start on the embedded default (connector API and ETL worker)', () => {
+describe('npm start on the embedded default (connector API, ETL worker, records loader and API)', () => {
   let home: string;
   let env: NodeJS.ProcessEnv;
   let api: string;
+  let records: string;
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'caudal-launcher-'));
     const port = await freePort();
+    const recordsPort = await freePort();
     api = `http://127.0.0.1:${port}`;
-    env = { CAUDAL_HOME: home, CAUDAL_EMBEDDED_PORT: '0', CONNECTOR_API_PORT: String(port) };
+    records = `http://127.0.0.1:${recordsPort}`;
+    env = {
+      CAUDAL_HOME: home,
+      CAUDAL_EMBEDDED_PORT: '0',
+      CONNECTOR_API_PORT: String(port),
+      RECORDS_API_PORT: String(recordsPort),
+    };
   });
 
   afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -76,6 +84,19 @@ describe('npm start on the embedded default (connector API and ETL worker)', () 
     expect(page.items).toHaveLength(10);
     expect(Object.keys(page.items[0]!)).toEqual(['timestamp', 'wind_speed', 'power']);
 
+    // Records: Sample.csv loaded, the API answers the banner's curl with the demo reader token.
+    expect(first.output()).toContain('Sample.csv loaded: 106 rows read, 100 people inserted');
+    const curl = /curl -H 'Authorization: Bearer ([^']+)' '([^']+)'/.exec(first.output())!;
+    expect(curl[2]).toBe(`${records.replace('127.0.0.1', 'localhost')}/v1/contacts?state=NJ&limit=5`);
+    const contacts = await fetch(curl[2]!.replace('localhost', '127.0.0.1'), {
+      headers: { authorization: `Bearer ${curl[1]}` },
+    });
+    expect(contacts.status).toBe(200);
+    const nj = (await contacts.json()) as { items: { state: string }[]; total: number };
+    expect(nj.total).toBe(8);
+    expect(nj.items.every((c) => c.state === 'NJ')).toBe(true);
+    expect((await fetch(`${records}/v1/contacts`)).status).toBe(401);
+
     // A command run alone with no URL finds the running server instead of opening the data twice.
     const state = JSON.parse(readFileSync(join(home, 'embedded-postgres.json'), 'utf8')) as { pid: number };
     expect(state.pid).toBe(first.child.pid);
@@ -92,6 +113,7 @@ describe('npm start on the embedded default (connector API and ETL worker)', () 
     await second.waitFor('ready.');
     expect(second.output()).toContain('already holds readings; nothing to do');
     expect(second.output()).toContain('0 of 23 dates to run');
+    expect(second.output()).toContain('Sample.csv: the same content was already loaded; nothing changed');
     const again = await fetch(`${api}/v1/variables`);
     expect(((await again.json()) as { variables: { last: string }[] }).variables[0]!.last).toBe(
       '2024-10-23T23:00:00.000Z',
