@@ -4,9 +4,25 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { compare, ROOT, rssMb, type Comparison } from './support';
+import { CONTACT_BY_ID, contactListClauses, contactListSql, parseContactSort } from '@caudal/records';
+import autocannon from 'autocannon';
+import { Pool } from 'pg';
+import {
+  compare,
+  freePort,
+  pgbenchTps,
+  pgQueryLoad,
+  ROOT,
+  rssMb,
+  startApp,
+  stopApp,
+  type Comparison,
+} from './support';
 
 const ROWS = Number(process.env['BENCH_RECORDS_ROWS'] || 1_000_000);
+const CONNECTIONS = 32;
+const SECONDS = Number(process.env['BENCH_SECONDS'] || 15);
+const TOKEN = 'bench-reader-token-0000000000';
 const STATES = ['CA', 'NY', 'TX', 'NJ', 'FL', 'WA', 'IL', 'OH'];
 const DEPARTMENTS = ['Sales', 'Marketing', 'Finances', 'Human Resources', 'Purchasing', 'Production'];
 
@@ -70,9 +86,95 @@ export async function recordsBench(url: string): Promise<Comparison[]> {
       compare(`records loader ${ROWS.toLocaleString('en-US')} rows`, 'rows/s', rate, floorRate, 0.5, {
         peak_rss_mb: Math.round(peak),
       }),
+      ...(await recordsApiBench(url)),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
     psql(url, 'DROP TABLE IF EXISTS copy_floor');
+  }
+}
+
+/** One API route under autocannon beside the same SQL through pg, both with 32 connections for SECONDS. */
+async function routeBeside(
+  name: string,
+  url: string,
+  pool: Pool,
+  sql: string,
+  values: unknown[],
+  minRatio: number,
+): Promise<Comparison> {
+  const headers = { authorization: `Bearer ${TOKEN}` };
+  await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 }); // warm-up
+  const http = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS });
+  if (http.non2xx > 0 || http.errors > 0)
+    throw new Error(`${name}: ${http.non2xx} non-2xx, ${http.errors} errors`);
+  const floor = await pgQueryLoad(pool, sql, values, CONNECTIONS, SECONDS);
+  return compare(name, 'req/s', http.requests.average, floor.perSecond, minRatio, {
+    p99_ms: http.latency.p99,
+    floor_p99_ms: Math.round(floor.p99Ms * 10) / 10,
+  });
+}
+
+/**
+ * Records API on the people the loader benchmark left (1,000,000 by default): GET by id and a
+ * filtered, sorted page with its total, each beside the same SQL through pg with 32 clients.
+ */
+async function recordsApiBench(url: string): Promise<Comparison[]> {
+  const port = await freePort();
+  const api = `http://127.0.0.1:${port}`;
+  const app = await startApp(
+    'apps/records-api/src/cli.ts',
+    ['serve'],
+    {
+      RECORDS_DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RECORDS_READER_TOKENS: TOKEN,
+      LOG_LEVEL: 'warn',
+    },
+    `${api}/health`,
+  );
+  const pool = new Pool({ connectionString: url, max: CONNECTIONS });
+  try {
+    await pool.query('ANALYZE records.people');
+    const { rows } = await pool.query<{ id: number }>(
+      `SELECT id FROM records.people ORDER BY id OFFSET ${Math.floor(ROWS / 2)} LIMIT 1`,
+    );
+    const id = rows[0]!.id;
+    const byId = await routeBeside(
+      'records API GET by id',
+      `${api}/v1/contacts/${id}`,
+      pool,
+      CONTACT_BY_ID,
+      [id],
+      0.15,
+    );
+
+    const query = {
+      state: 'NJ',
+      city: 'City3',
+      sort: parseContactSort('last_name') as never,
+      limit: 20,
+      offset: 0,
+    };
+    const { where, orderBy, values } = contactListClauses(query);
+    const listSql = contactListSql(where, orderBy, `$${values.length + 1}`, `$${values.length + 2}`);
+    const list = await routeBeside(
+      'records API filtered list (20 of ~1,000 + total)',
+      `${api}/v1/contacts?state=NJ&city=City3&sort=last_name&limit=20`,
+      pool,
+      listSql,
+      [...values, 20, 0],
+      0.15,
+    );
+    // Context: the server alone answering the same lookup (pgbench, C client, prepared statements).
+    const serverOnly = pgbenchTps(url, CONTACT_BY_ID.replace('$1', String(id)), CONNECTIONS, SECONDS);
+    const context = serverOnly
+      ? [compare('records API GET by id vs pgbench', 'req/s', byId.value, serverOnly, 0.15)]
+      : [];
+    return [byId, ...context, list];
+  } finally {
+    await pool.end();
+    await stopApp(app);
   }
 }

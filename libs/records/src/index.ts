@@ -34,3 +34,4 @@ export {
   type ExpectedVersion,
   type StoredContact,
 } from './contacts/contacts-repository';
+export { CONTACT_BY_ID, contactListSql } from './contacts/contacts-sql';
