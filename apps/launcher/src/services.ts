@@ -97,6 +97,8 @@ export function services(settings: LauncherSettings): ServiceSpec[] {
       env: {
         RECORDS_DATABASE_URL: settings.databaseUrl,
         RECORDS_INBOX: settings.recordsInbox,
+        // The loader streams files in bounded memory; the cap keeps V8 from growing its heap lazily.
+        NODE_OPTIONS: '--max-old-space-size=128',
         LOG_LEVEL: settings.logLevel === 'warn' ? 'info' : settings.logLevel,
       },
       readyLine: 'records loader watching the inbox',

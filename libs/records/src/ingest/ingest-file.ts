@@ -47,15 +47,46 @@ async function* records(path: string): AsyncGenerator<CsvRecord> {
   yield* parser.end();
 }
 
+/**
+ * Rows and rejects collected until BATCH, then written in bulk. One write is in flight while the next
+ * batch is parsed (parsing runs in Node, the write in PostgreSQL), so the two overlap.
+ */
 class Batches {
   rows: { line: number; row: ContactRow }[] = [];
   rejects: { line: number; raw: string; reasons: string[] }[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
 
-  async flush(client: PoolClient, ingestionId: string): Promise<void> {
-    if (this.rows.length > 0) {
-      const column = <K extends keyof ContactRow>(key: K) => this.rows.map((r) => r.row[key]);
-      await client.query(STAGE_ROWS, [
-        this.rows.map((r) => r.line),
+  constructor(
+    private readonly client: PoolClient,
+    private readonly ingestionId: string,
+  ) {}
+
+  get size(): number {
+    return this.rows.length + this.rejects.length;
+  }
+
+  /** Starts writing the collected rows once the previous write is done; waits only for that one. */
+  async flush(): Promise<void> {
+    const rows = this.rows;
+    const rejects = this.rejects;
+    this.rows = [];
+    this.rejects = [];
+    await this.inFlight;
+    this.inFlight = this.write(rows, rejects);
+    this.inFlight.catch(() => undefined); // surfaced by the next flush() or drain()
+  }
+
+  /** Writes what is left and waits for every write. */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
+  }
+
+  private async write(rows: Batches['rows'], rejects: Batches['rejects']): Promise<void> {
+    if (rows.length > 0) {
+      const column = <K extends keyof ContactRow>(key: K) => rows.map((r) => r.row[key]);
+      await this.client.query(STAGE_ROWS, [
+        rows.map((r) => r.line),
         column('firstName'),
         column('lastName'),
         column('companyName'),
@@ -68,16 +99,14 @@ class Batches {
         column('email'),
         column('department'),
       ]);
-      this.rows = [];
     }
-    if (this.rejects.length > 0) {
-      await client.query(INSERT_REJECTS, [
-        ingestionId,
-        this.rejects.map((r) => r.line),
-        this.rejects.map((r) => r.raw),
-        this.rejects.map((r) => r.reasons.join('\x1f')),
+    if (rejects.length > 0) {
+      await this.client.query(INSERT_REJECTS, [
+        this.ingestionId,
+        rejects.map((r) => r.line),
+        rejects.map((r) => r.raw),
+        rejects.map((r) => r.reasons.join('\x1f')),
       ]);
-      this.rejects = [];
     }
   }
 }
@@ -124,8 +153,10 @@ export async function ingestContactsFile(pool: Pool, path: string): Promise<Inge
       [file, sha256],
     );
     const ingestionId = rows[0]!.id;
+    // Room for the merge's sorts and hashes of a large file (this transaction only).
+    await client.query(`SET LOCAL work_mem = '64MB'`);
     await client.query(CREATE_STAGING);
-    const batches = new Batches();
+    const batches = new Batches(client, ingestionId);
     let header: CsvRecord | undefined;
     let rowsRead = 0;
     let rejected = 0;
@@ -143,10 +174,10 @@ export async function ingestContactsFile(pool: Pool, path: string): Promise<Inge
         rejected++;
         batches.rejects.push({ line: rec.line, raw: rec.raw, reasons: check.reasons });
       }
-      if (batches.rows.length + batches.rejects.length >= BATCH) await batches.flush(client, ingestionId);
+      if (batches.size >= BATCH) await batches.flush();
     }
     if (!header) throw new HeaderError('the file is empty');
-    await batches.flush(client, ingestionId);
+    await batches.drain();
 
     await client.query(ANALYZE_STAGING);
     await client.query(MERGE_LOOKUPS);
