@@ -275,6 +275,8 @@ describe('records API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES_U
         version: 1,
         phone2: null,
       });
+      expect(created.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Math.abs(Date.parse(created.created_at) - Date.now())).toBeLessThan(60_000);
       expect(response.headers.get('location')).toBe(`/v1/contacts/${created.id}`);
       expect(response.headers.get('etag')).toBe(`"${created.id}.1"`);
       const links = await sql<{ name: string }>(
