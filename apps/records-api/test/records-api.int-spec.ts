@@ -1,5 +1,5 @@
 import { createLogger, type Database } from '@caudal/platform';
-import { ingestContactsFile, SAMPLE_CONTACTS_CSV } from '@caudal/records';
+import { ingestContactsFile, SAMPLE_CONTACTS_CSV, type ContactFields } from '@caudal/records';
 import { createTestPostgres, type TestPostgres } from '@caudal/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRecordsApp, loadRecordsApiConfig, openRecords, tokenRegistry } from '../src/records-api';
@@ -7,23 +7,8 @@ import { createRecordsApp, loadRecordsApiConfig, openRecords, tokenRegistry } fr
 const ADMIN = 'admin-token-for-tests-0001';
 const READER = 'reader-token-for-tests-0001';
 
-interface Contact {
-  id: number;
-  first_name: string;
-  last_name: string;
-  company_name: string | null;
-  address: string | null;
-  city: string | null;
-  state: string;
-  zip: string | null;
-  phone1: string | null;
-  phone2: string | null;
-  email: string;
-  departments: string[];
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+/** A contact as the API answers it: the writable fields plus what the database assigns. */
+type Contact = ContactFields & { id: number; version: number; created_at: string; updated_at: string };
 
 interface Page {
   items: Contact[];
