@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { connectorBench } from './connector.bench';
 import { etlBench } from './etl.bench';
 import { recordsBench } from './records.bench';
+import { relationsBench } from './relations.bench';
 import { printTable, ROOT, type Comparison } from './support';
 
 /**
@@ -13,6 +14,7 @@ import { printTable, ROOT, type Comparison } from './support';
  * written to bench/results/latest.json. Runs on the PostgreSQL server named by BENCH_POSTGRES_URL
  * (default postgres://postgres@127.0.0.1:5432/postgres) in a database it recreates; if no server
  * answers, on the embedded PGlite (figures then describe the embedded default, not production).
+ * The relations benchmark needs MySQL/MariaDB at BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/mysql).
  */
 async function benchDatabase(): Promise<{
   url: string;
@@ -67,6 +69,14 @@ async function main(): Promise<void> {
   }
   if ((!only || only === 'records') && database.server)
     results.push(...(await recordsBench(database.records)));
+  if (!only || only === 'relations') {
+    const mysqlUrl = process.env['BENCH_MYSQL_URL'] || 'mysql://root@127.0.0.1:3306/mysql';
+    try {
+      results.push(...(await relationsBench(mysqlUrl, database.ops)));
+    } catch (error) {
+      process.stdout.write(`relations benchmark skipped: ${(error as Error).message}\n`);
+    }
+  }
   process.stdout.write('\n');
   printTable(results);
   const out = join(ROOT, 'bench', 'results');

@@ -31,6 +31,7 @@ describe('docker-compose.yml', () => {
       'etl-worker',
       'records-api',
       'records-loader',
+      'relations-loader',
     ]);
     for (const [, service] of apps) {
       expect(existsSync(join(root, service.build!.context, service.build!.dockerfile))).toBe(true);
@@ -96,6 +97,20 @@ describe('docker-compose.yml', () => {
     expect(services['records-api']!.environment!['RECORDS_ADMIN_TOKENS']).toMatch(
       /^\$\{RECORDS_ADMIN_TOKENS:\?/,
     );
+  });
+
+  it('runs relations on MariaDB with an accent- and case-sensitive collation, daily in America/Bogota', () => {
+    expect(services['relations-db']!.image).toMatch(/^mariadb:/);
+    expect(services['relations-db']!.command).toContain('--collation-server=utf8mb4_bin');
+    expect(services['relations-db']!.networks).toEqual(['relations-net']);
+    expect(compose.networks['relations-net']).toEqual({ internal: true });
+    const loader = services['relations-loader']!;
+    expect(loader.command).toEqual(['apps/relations-loader/src/cli.ts', 'worker']);
+    expect(loader.environment!['RELATIONS_DATABASE_URL']).toMatch(
+      /^mysql:\/\/.*@relations-db:3306\/relations$/,
+    );
+    expect(loader.environment!['RELATIONS_TIME_ZONE']).toBe('America/Bogota');
+    expect(loader.ports).toBeUndefined();
   });
 
   it('points every database URL at a database service on a network the app shares', () => {

@@ -1,1 +1,137 @@
-export {};
+import 'reflect-metadata';
+import {
+  createLogger,
+  EXIT,
+  onShutdown,
+  parseCommandArgs,
+  PinoNestLogger,
+  runCommands,
+  stopEmbeddedPostgres,
+  UsageError,
+} from '@caudal/platform';
+import { PipelineQueue, PipelineWorkerModule, renderStatusTable, UNPARTITIONED } from '@caudal/pipelines';
+import { NestFactory } from '@nestjs/core';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  dropDirOf,
+  loadRelationsConfig,
+  openRelationsRuntime,
+  type RelationsRuntime,
+} from './relations-runtime';
+import { describeRun, renderLoads } from './run-report';
+
+/** Opens the runtime, runs `body`, and always closes the databases (and the embedded server it owns). */
+async function withRuntime(
+  body: (runtime: RelationsRuntime) => Promise<number>,
+  file?: string,
+): Promise<number> {
+  // One-shot commands talk through their own output; logs stay quiet unless LOG_LEVEL asks.
+  const config = loadRelationsConfig();
+  const runtime = await openRelationsRuntime(
+    config,
+    createLogger('relations', process.env['LOG_LEVEL'] || 'warn'),
+    file,
+  );
+  try {
+    return await body(runtime);
+  } finally {
+    await runtime.close();
+    await stopEmbeddedPostgres();
+  }
+}
+
+function workbookFile(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const path = resolve(value);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`no such file: ${value}`);
+  return path;
+}
+
+runCommands('relations', {
+  run: {
+    summary: 'Load a workbook now: the newest .xlsx in RELATIONS_DROP_DIR, or the one given',
+    usage: 'relations run [--file PATH]',
+    async run(args) {
+      const { values } = parseCommandArgs(args, { file: { type: 'string' } });
+      const file = workbookFile(values.file);
+      return withRuntime(async ({ executor, pipeline }) => {
+        const result = await executor.run(pipeline, UNPARTITIONED, 'cli');
+        const out = result.status === 'failed' ? process.stderr : process.stdout;
+        out.write(`${describeRun(result).join('\n')}\n`);
+        return result.status === 'failed' ? EXIT.failed : EXIT.ok;
+      }, file);
+    },
+  },
+  worker: {
+    summary: 'Serve the queue and the daily schedule (RELATIONS_SCHEDULE in RELATIONS_TIME_ZONE)',
+    async run(args) {
+      parseCommandArgs(args, {});
+      const config = loadRelationsConfig();
+      const dropDir = dropDirOf(config);
+      mkdirSync(dropDir, { recursive: true });
+      const runtime = await openRelationsRuntime(config);
+      const queue = await PipelineQueue.start(runtime.ops.url, runtime.ledger, runtime.logger);
+      const app = await NestFactory.createApplicationContext(
+        PipelineWorkerModule.register({
+          pipelines: [runtime.pipeline],
+          queue,
+          executor: runtime.executor,
+          logger: runtime.logger,
+        }),
+        { logger: new PinoNestLogger(runtime.logger) },
+      );
+      await app.init();
+      if (config.RELATIONS_RUN_ON_START === 'true') {
+        await queue.enqueue(runtime.pipeline, UNPARTITIONED, 'schedule');
+      }
+      runtime.logger.info(
+        {
+          schedule: config.RELATIONS_SCHEDULE,
+          timeZone: config.RELATIONS_TIME_ZONE,
+          dropDir,
+          relations: runtime.relations.describe(),
+          runOnStart: config.RELATIONS_RUN_ON_START === 'true',
+        },
+        'relations worker serving the queue and the schedule',
+      );
+      onShutdown(async () => {
+        await app.close();
+        await runtime.close();
+        await stopEmbeddedPostgres();
+      });
+    },
+  },
+  status: {
+    summary: 'Show the latest run and the latest loads (file versions with their counts)',
+    usage: 'relations status [--loads N]',
+    async run(args) {
+      const { values } = parseCommandArgs(args, { loads: { type: 'string' } });
+      const limit = values.loads === undefined ? 10 : Number(values.loads);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new UsageError('--loads must be an integer between 1 and 1000');
+      return withRuntime(async ({ ledger, pipeline, store, config, relations }) => {
+        const schedule = `${config.RELATIONS_SCHEDULE} (${config.RELATIONS_TIME_ZONE})`;
+        process.stdout.write(
+          `pipeline ${pipeline.name}: schedule ${schedule}, drop folder ${dropDirOf(config)}\n` +
+            `relations database: ${relations.describe()}\n\n`,
+        );
+        process.stdout.write(renderStatusTable(await ledger.statuses(pipeline.name), [UNPARTITIONED]));
+        process.stdout.write(`\n${renderLoads(await store.recentLoads(limit))}`);
+        return EXIT.ok;
+      });
+    },
+  },
+  migrate: {
+    summary: 'Apply pending migrations of the relations and ops databases, then exit',
+    async run(args) {
+      parseCommandArgs(args, {});
+      return withRuntime(async ({ relations, ops }) => {
+        process.stdout.write(
+          `relations database migrated: ${relations.describe()}\nops database migrated: ${ops.describe()}\n`,
+        );
+        return EXIT.ok;
+      });
+    },
+  },
+});

@@ -1,0 +1,53 @@
+import { IsLogLevel, IsOptionalDatabaseUrl } from '@caudal/platform';
+import { isValidTimeZone } from '@caudal/pipelines';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+
+/** Everything the relations loader reads from the environment. */
+export class RelationsLoaderConfig {
+  /** mysql://user:password@host:3306/database (the seed's MySQL). Unset: the embedded PostgreSQL. */
+  @IsOptionalDatabaseUrl()
+  RELATIONS_DATABASE_URL?: string;
+
+  /** Run ledger and queue (PostgreSQL). Unset: the embedded PostgreSQL. */
+  @IsOptionalDatabaseUrl()
+  OPS_DATABASE_URL?: string;
+
+  /** Where the data team drops the workbook; each run loads the newest .xlsx. Unset: <CAUDAL_HOME>/relations/drop. */
+  @IsOptional()
+  @IsString()
+  RELATIONS_DROP_DIR?: string;
+
+  /** When the daily run starts (cron, in RELATIONS_TIME_ZONE). */
+  @IsString()
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression with 5 or 6 fields' })
+  RELATIONS_SCHEDULE = '0 2 * * *';
+
+  @ValidateBy({
+    name: 'timeZone',
+    validator: {
+      validate: (value) => typeof value === 'string' && isValidTimeZone(value),
+      defaultMessage: () => 'must be an IANA time zone such as America/Bogota or UTC',
+    },
+  })
+  RELATIONS_TIME_ZONE = 'America/Bogota';
+
+  /** The worker queues one run when it starts (a no-op when the newest file is already loaded). */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  RELATIONS_RUN_ON_START = 'true';
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer between 1 and 10' })
+  @Min(1, { message: 'must be an integer between 1 and 10' })
+  @Max(10, { message: 'must be an integer between 1 and 10' })
+  RELATIONS_RETRY_ATTEMPTS = 3;
+
+  /** Delay before the first retry (doubles each further attempt). */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a positive integer (ms)' })
+  @Min(0, { message: 'must be a positive integer (ms)' })
+  RELATIONS_RETRY_DELAY_MS = 10_000;
+
+  @IsLogLevel()
+  LOG_LEVEL = 'info';
+}

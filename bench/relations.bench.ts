@@ -1,0 +1,214 @@
+import { ensureEmbeddedPostgres, sourceNodeArgs, withDatabaseName } from '@caudal/platform';
+import ExcelJS from 'exceljs';
+import { createConnection, type Connection } from 'mysql2/promise';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { compareTime, ROOT, rssMb, type Comparison } from './support';
+
+const SIZE = Number(process.env['BENCH_RELATIONS_SIZE'] || 2000);
+const DATABASE = 'caudal_bench_relations';
+const RSS_TARGET_MB = 300;
+
+/** The generated matrix: 5% ones off the diagonal, 0 on it; `changed` flips exactly 1% of the cells. */
+function cell(i: number, j: number, changed: boolean): number {
+  const value = i === j ? 0 : (i * 31 + j * 17) % 20 === 0 ? 1 : 0;
+  return changed && (i * 7919 + j * 104_729) % 100 === 0 ? 1 - value : value;
+}
+
+function flippedCells(size: number): number {
+  let flipped = 0;
+  for (let i = 1; i <= size; i++)
+    for (let j = 1; j <= size; j++) if (cell(i, j, true) !== cell(i, j, false)) flipped++;
+  return flipped;
+}
+
+/** A size x size workbook in the real layout (ids, labels, actor list), written in a stream. */
+async function generateWorkbook(path: string, size: number, changed: boolean): Promise<void> {
+  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });
+  const matrix = writer.addWorksheet('Matriz de adyacencia');
+  const ids: (number | string | null)[] = [null, null];
+  const labels: (number | string | null)[] = [null, null];
+  for (let j = 1; j <= size; j++) {
+    ids.push(j);
+    labels.push(`P${j}`);
+  }
+  matrix.addRow(ids).commit();
+  matrix.addRow(labels).commit();
+  for (let i = 1; i <= size; i++) {
+    const row: (number | string)[] = [i, `P${i}`];
+    for (let j = 1; j <= size; j++) row.push(cell(i, j, changed));
+    matrix.addRow(row).commit();
+  }
+  await matrix.commit();
+  const actors = writer.addWorksheet('Lista de actores');
+  for (let i = 1; i <= size; i++) actors.addRow([`P${i}`, i, `Person ${i}`]).commit();
+  await actors.commit();
+  await writer.commit();
+}
+
+/** The floor: the same (person, related, value) rows bulk-loaded into a plain table, LOAD DATA if allowed. */
+async function floorMs(connection: Connection, size: number): Promise<{ ms: number; method: string }> {
+  await connection.query('DROP TABLE IF EXISTS relations_floor');
+  await connection.query(
+    'CREATE TABLE relations_floor (person_id INT NOT NULL, related_person_id INT NOT NULL, value TINYINT NOT NULL)',
+  );
+  const rows = function* () {
+    for (let i = 1; i <= size; i++) {
+      let text = '';
+      for (let j = 1; j <= size; j++) text += `${i}\t${j}\t${cell(i, j, false)}\n`;
+      yield Buffer.from(text);
+    }
+  };
+  const started = performance.now();
+  try {
+    await connection.query({
+      sql: `LOAD DATA LOCAL INFILE 'matrix.tsv' INTO TABLE relations_floor (person_id, related_person_id, value)`,
+      infileStreamFactory: () => Readable.from(rows()),
+    });
+    return { ms: performance.now() - started, method: 'LOAD DATA LOCAL' };
+  } catch {
+    // The server refuses local files (MySQL 8 defaults local_infile to OFF): multi-row INSERTs instead.
+    await connection.query('TRUNCATE relations_floor');
+    const insertStarted = performance.now();
+    for (let i = 1; i <= size; i++) {
+      const values: string[] = [];
+      for (let j = 1; j <= size; j++) values.push(`(${i},${j},${cell(i, j, false)})`);
+      await connection.query(`INSERT INTO relations_floor VALUES ${values.join(',')}`);
+    }
+    return { ms: performance.now() - insertStarted, method: 'multi-row INSERT' };
+  }
+}
+
+interface LoaderRun {
+  ms: number;
+  loadMs: number;
+  peakRssMb: number;
+  output: string;
+}
+
+/** `relations run --file` as its own process: wall time, the load's own time, peak RSS. */
+async function runLoader(file: string, env: NodeJS.ProcessEnv): Promise<LoaderRun> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    sourceNodeArgs('apps/relations-loader/src/cli.ts', 'run', '--file', file),
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMb(child.pid!));
+    } catch {
+      // exited
+    }
+  }, 50);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number];
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`relations loader exited with ${code}: ${output}`);
+  const seconds = /\(([\d.]+) s\)/.exec(output)?.[1];
+  return { ms: performance.now() - started, loadMs: Number(seconds) * 1000, peakRssMb: peak, output };
+}
+
+async function lastLoad(connection: Connection): Promise<{ id: number; written: number; history: number }> {
+  const [rows] = await connection.query(
+    `SELECT l.id, l.added + l.changed + l.cleared AS written,
+            (SELECT count(*) FROM relation_changes c WHERE c.load_id = l.id) AS history
+     FROM loads l ORDER BY l.id DESC LIMIT 1`,
+  );
+  const row = (rows as { id: number; written: string; history: string }[])[0]!;
+  return { id: Number(row.id), written: Number(row.written), history: Number(row.history) };
+}
+
+/**
+ * The relations loader on a generated 2,000 x 2,000 workbook (BENCH_RELATIONS_SIZE) against the MySQL
+ * server of `mysqlUrl`: a fresh load (time and peak RSS of the loader process beside the floor, the
+ * same rows bulk-loaded into a plain table), then a re-load with 1% of the cells changed (rows
+ * written must be exactly the changed cells). The run ledger goes to `opsUrl` (PostgreSQL), or to
+ * the embedded PostgreSQL served by this process (so the loader's RSS never includes it).
+ */
+export async function relationsBench(mysqlUrl: string, opsUrl?: string): Promise<Comparison[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'caudal-relations-bench-'));
+  const admin = await createConnection(mysqlUrl);
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
+    await admin.query(`CREATE DATABASE ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    const url = withDatabaseName(mysqlUrl, DATABASE);
+    const fresh = join(dir, 'relaciones-fresh.xlsx');
+    const changed = join(dir, 'relaciones-1pct.xlsx');
+    await generateWorkbook(fresh, SIZE, false);
+    await generateWorkbook(changed, SIZE, true);
+    const expectedChanges = flippedCells(SIZE);
+    const cells = SIZE * SIZE;
+
+    const connection = await createConnection(url);
+    try {
+      const floor = await floorMs(connection, SIZE);
+      const env = {
+        RELATIONS_DATABASE_URL: url,
+        OPS_DATABASE_URL: opsUrl ?? (await ensureEmbeddedPostgres()).url,
+      };
+      const first = await runLoader(fresh, env);
+      const firstLoad = await lastLoad(connection);
+      const second = await runLoader(changed, env);
+      const secondLoad = await lastLoad(connection);
+      const peak = Math.max(first.peakRssMb, second.peakRssMb);
+      const size = `${SIZE.toLocaleString('en-US')} x ${SIZE.toLocaleString('en-US')}`;
+      return [
+        compareTime(
+          `relations fresh load ${size} (${cells.toLocaleString('en-US')} cells)`,
+          first.ms,
+          floor.ms,
+          3,
+          {
+            floor_method: floor.method,
+            load_ms: Math.round(first.loadMs),
+            relation_rows: firstLoad.written,
+            history_rows: firstLoad.history,
+            peak_rss_mb: Math.round(first.peakRssMb),
+          },
+        ),
+        {
+          name: 'relations loader peak RSS (fresh and re-load)',
+          unit: 'MB',
+          value: peak,
+          floor: RSS_TARGET_MB,
+          ratio: peak / RSS_TARGET_MB,
+          target: `< ${RSS_TARGET_MB} MB`,
+          met: peak < RSS_TARGET_MB,
+        },
+        {
+          name: `relations 1% re-load (${expectedChanges.toLocaleString('en-US')} cells changed)`,
+          unit: 'rows',
+          value: secondLoad.written,
+          floor: expectedChanges,
+          ratio: secondLoad.written / expectedChanges,
+          target: 'writes only the changed cells',
+          met: secondLoad.written === expectedChanges && secondLoad.history === expectedChanges,
+          extra: {
+            time_ms: Math.round(second.ms),
+            load_ms: Math.round(second.loadMs),
+            time_vs_floor: `${(second.ms / floor.ms).toFixed(2)}x`,
+            history_rows: secondLoad.history,
+            peak_rss_mb: Math.round(second.peakRssMb),
+          },
+        },
+      ];
+    } finally {
+      await connection.end();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`).catch(() => undefined);
+    await admin.end();
+  }
+}
