@@ -109,6 +109,7 @@ async function main(): Promise<void> {
       connectorPort: Number(process.env['CONNECTOR_API_PORT'] || 3001),
       recordsPort: Number(process.env['RECORDS_API_PORT'] || 3002),
       recordsInbox: resolve(process.env['RECORDS_INBOX'] || join(caudalHome(), 'records', 'inbox')),
+      relationsDropDir: resolve(process.env['RELATIONS_DROP_DIR'] || join(caudalHome(), 'relations', 'drop')),
       adminTokens: process.env['RECORDS_ADMIN_TOKENS'] || DEMO_TOKENS.admin,
       readerTokens: process.env['RECORDS_READER_TOKENS'] || DEMO_TOKENS.reader,
       logLevel: process.env['LOG_LEVEL'] || 'warn',

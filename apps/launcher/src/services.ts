@@ -1,4 +1,5 @@
 import { SAMPLE_CONTACTS_CSV } from '@caudal/records';
+import { RELATIONS_SAMPLE_XLSX } from '@caudal/relations';
 import { join } from 'node:path';
 
 /** One app the launcher runs as a child process. */
@@ -35,6 +36,8 @@ export interface LauncherSettings {
   recordsPort: number;
   /** The records loader's drop folder. */
   recordsInbox: string;
+  /** Where the relations pipeline takes the newest workbook from. */
+  relationsDropDir: string;
   adminTokens: string;
   readerTokens: string;
   logLevel: string;
@@ -127,6 +130,27 @@ export function services(settings: LauncherSettings): ServiceSpec[] {
         `       curl -X PATCH -H 'Authorization: Bearer ${admin}' -H 'If-Match: <that ETag>' \\`,
         `         -H 'Content-Type: application/json' -d '{"city":"Trenton"}' ${records}/v1/contacts/1`,
         `  demo tokens: admin ${admin}, reader ${reader} (set RECORDS_ADMIN_TOKENS / RECORDS_READER_TOKENS)`,
+      ],
+    },
+    {
+      name: 'relations-loader',
+      cli: join('apps', 'relations-loader', 'src', 'cli.ts'),
+      // The seed's workbook is loaded once; on later starts its hash matches the last load: no change.
+      prepare: [['run', '--file', RELATIONS_SAMPLE_XLSX]],
+      serve: ['worker'],
+      env: {
+        RELATIONS_DATABASE_URL: settings.databaseUrl,
+        OPS_DATABASE_URL: settings.databaseUrl,
+        RELATIONS_DROP_DIR: settings.relationsDropDir,
+        RELATIONS_RUN_ON_START: 'false',
+        LOG_LEVEL: settings.logLevel === 'warn' ? 'info' : settings.logLevel,
+      },
+      readyLine: 'relations worker serving the queue and the schedule',
+      banner: [
+        `relations      daily at 02:00 America/Bogota: the newest .xlsx in ${settings.relationsDropDir}`,
+        `  (the seed's workbook is loaded; tables relations.people, relations.relations, relations.relation_changes)`,
+        `  now:    npm run relations -- run --file path/to/relaciones.xlsx`,
+        `  status: npm run relations -- status`,
       ],
     },
   ];

@@ -38,7 +38,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Run {
   return { child, output: () => text, waitFor, exit };
 }
 
-describe('npm start on the embedded default (connector API, ETL worker, records loader and API)', () => {
+describe('npm start on the embedded default (connector API, ETL worker, records loader and API, relations)', () => {
   let home: string;
   let env: NodeJS.ProcessEnv;
   let api: string;
@@ -97,6 +97,9 @@ describe('npm start on the embedded default (connector API, ETL worker, records 
     expect(nj.items.every((c) => c.state === 'NJ')).toBe(true);
     expect((await fetch(`${records}/v1/contacts`)).status).toBe(401);
 
+    // Relations: the seed's workbook loaded into the embedded database; the worker serves the schedule.
+    expect(first.output()).toContain('relaciones.xlsx -> load #1: 883 cells read; 883 added');
+
     // A command run alone with no URL finds the running server instead of opening the data twice.
     const state = JSON.parse(readFileSync(join(home, 'embedded-postgres.json'), 'utf8')) as { pid: number };
     expect(state.pid).toBe(first.child.pid);
@@ -114,6 +117,7 @@ describe('npm start on the embedded default (connector API, ETL worker, records 
     expect(second.output()).toContain('already holds readings; nothing to do');
     expect(second.output()).toContain('0 of 23 dates to run');
     expect(second.output()).toContain('Sample.csv: the same content was already loaded; nothing changed');
+    expect(second.output()).toContain('relaciones.xlsx: same file as load #1');
     const again = await fetch(`${api}/v1/variables`);
     expect(((await again.json()) as { variables: { last: string }[] }).variables[0]!.last).toBe(
       '2024-10-23T23:00:00.000Z',
