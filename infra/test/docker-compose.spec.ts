@@ -35,8 +35,18 @@ describe('docker-compose.yml', () => {
     ]);
     for (const [, service] of apps) {
       expect(existsSync(join(root, service.build!.context, service.build!.dockerfile))).toBe(true);
-      expect(existsSync(join(root, service.command![0]!))).toBe(true);
+      // The image runs the compiled entry point; its source must exist and the app must build.
+      const entry = service.command![0]!;
+      expect(entry).toMatch(/^apps\/[a-z-]+\/dist\/cli\.js$/);
+      expect(existsSync(join(root, entry.replace('/dist/cli.js', '/src/cli.ts')))).toBe(true);
+      const manifest = JSON.parse(
+        readFileSync(join(root, entry.replace('/dist/cli.js', '/package.json')), 'utf8'),
+      );
+      expect(manifest.scripts.build).toBe('tsc -p tsconfig.build.json');
     }
+    const dockerfile = readFileSync(join(root, 'infra/Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('RUN npx nx run-many -t build');
+    expect(dockerfile).toContain('ENTRYPOINT ["node"]');
   });
 
   it('copies into the image every workspace package manifest', () => {
@@ -105,7 +115,7 @@ describe('docker-compose.yml', () => {
     expect(services['relations-db']!.networks).toEqual(['relations-net']);
     expect(compose.networks['relations-net']).toEqual({ internal: true });
     const loader = services['relations-loader']!;
-    expect(loader.command).toEqual(['apps/relations-loader/src/cli.ts', 'worker']);
+    expect(loader.command).toEqual(['apps/relations-loader/dist/cli.js', 'worker']);
     expect(loader.environment!['RELATIONS_DATABASE_URL']).toMatch(
       /^mysql:\/\/.*@relations-db:3306\/relations$/,
     );
