@@ -31,6 +31,7 @@ describe('docker-compose.yml', () => {
       'etl-worker',
       'records-api',
       'records-loader',
+      'records-migrate',
       'relations-loader',
     ]);
     for (const [, service] of apps) {
@@ -84,7 +85,13 @@ describe('docker-compose.yml', () => {
         .map(([name]) => name)
         .sort();
     expect(services['records-loader']!.networks).toEqual(['records-loader-net']);
-    expect(members('records-loader-net')).toEqual(['records-db', 'records-loader']);
+    // records-migrate: the loader's image running its one-shot `migrate`, before the loader and the API.
+    expect(members('records-loader-net')).toEqual(['records-db', 'records-loader', 'records-migrate']);
+    expect(services['records-migrate']!.command).toEqual(['apps/records-loader/dist/cli.js', 'migrate']);
+    for (const app of ['records-api', 'records-loader'])
+      expect(services[app]!.depends_on!['records-migrate']).toEqual({
+        condition: 'service_completed_successfully',
+      });
     expect(compose.networks['records-loader-net']).toEqual({ internal: true });
 
     expect(services['records-api']!.networks).toEqual(['records-api-net', 'records-edge']);
@@ -97,7 +104,7 @@ describe('docker-compose.yml', () => {
     expect(services['records-db']!.ports).toBeUndefined();
     expect(services['records-loader']!.ports).toBeUndefined();
     expect(services['records-api']!.ports).toEqual(['3002:3002']);
-    for (const app of ['records-api', 'records-loader']) {
+    for (const app of ['records-api', 'records-loader', 'records-migrate']) {
       expect(services[app]!.environment!['RECORDS_DATABASE_URL']).toMatch(/@records-db:5432\/records$/);
       expect(Object.keys(services[app]!.environment!).filter((k) => k.endsWith('_URL'))).toEqual([
         'RECORDS_DATABASE_URL',

@@ -1,4 +1,6 @@
-import { createLogger, type Database } from '@caudal/platform';
+import { type Database } from '@caudal/platform';
+import pino from 'pino';
+import { Writable } from 'node:stream';
 import { ingestContactsFile, SAMPLE_CONTACTS_CSV, type ContactFields } from '@caudal/records';
 import { createTestPostgres, type TestPostgres } from '@caudal/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -41,6 +43,7 @@ describe('records API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES_U
   let records: Database;
   let app: NestFastifyApplication;
   let base: string;
+  const logLines: string[] = [];
 
   type Who = 'admin' | 'reader' | 'nobody' | 'stranger';
   const authorization = (who: Who): Record<string, string> =>
@@ -85,7 +88,13 @@ describe('records API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES_U
     records = await openRecords(pg.url);
     await ingestContactsFile(records.pgPool(), SAMPLE_CONTACTS_CSV);
     const config = loadRecordsApiConfig({ RECORDS_ADMIN_TOKENS: ADMIN, RECORDS_READER_TOKENS: READER });
-    app = await createRecordsApp(records, tokenRegistry(config), createLogger('records-api-test', 'silent'));
+    const capture = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(chunk.toString());
+        done();
+      },
+    });
+    app = await createRecordsApp(records, tokenRegistry(config), pino({ level: 'info' }, capture));
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
@@ -136,6 +145,10 @@ describe('records API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES_U
           .status,
       ).toBe(401);
       expect((await call('nobody', 'GET', `/v1/contacts/1?access_token=${READER}`)).status).toBe(401);
+      // Logged with the query's secret redacted; no token appears in any log line.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(logLines.join('')).toContain('/v1/contacts/1?access_token=[redacted]');
+      for (const token of [ADMIN, READER]) expect(logLines.join('')).not.toContain(token);
     });
 
     it('serves /health and /docs without a token', async () => {
@@ -173,6 +186,25 @@ describe('records API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES_U
         'if-none-match': `"${id}.1"`,
       });
       expect(notModified.status).toBe(304);
+      expect(
+        (await call('reader', 'GET', `/v1/contacts/${id}`, undefined, { 'if-none-match': '*' })).status,
+      ).toBe(304);
+      expect(
+        (await call('reader', 'GET', `/v1/contacts/${id}`, undefined, { 'if-none-match': '"x"' })).status,
+      ).toBe(200);
+    });
+
+    it('tags a list page (weak ETag of its bytes) and answers 304 while it is unchanged', async () => {
+      const first = await call('reader', 'GET', '/v1/contacts?state=NJ');
+      const etag = first.headers.get('etag')!;
+      expect(etag).toMatch(/^W\/"[\w-]+"$/);
+      const again = await call('reader', 'GET', '/v1/contacts?state=NJ', undefined, {
+        'if-none-match': etag,
+      });
+      expect(again.status).toBe(304);
+      expect(
+        (await call('reader', 'GET', '/v1/contacts?state=NY', undefined, { 'if-none-match': etag })).status,
+      ).toBe(200);
     });
 
     it('restores zip leading zeros (NJ 8014 -> 08014)', async () => {
@@ -242,6 +274,11 @@ describe('records API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES_U
       expect(response.status).toBe(422);
       const fields = ((await response.json()) as ErrorBody).details!.map((d) => d.field).sort();
       expect(fields).toEqual(['colour', 'limit', 'sort', 'state']);
+      for (const offset of ['3000000000', '1e20', '-1']) {
+        const response = await call('reader', 'GET', `/v1/contacts?offset=${offset}`);
+        expect(response.status).toBe(422);
+        expect(((await response.json()) as ErrorBody).details!.map((d) => d.field)).toEqual(['offset']);
+      }
       expect((await call('reader', 'GET', '/v1/contacts/abc')).status).toBe(422);
       expect((await call('reader', 'GET', '/v1/contacts/999999')).status).toBe(404);
       expect((await call('reader', 'GET', '/v1/contacts/99999999999999')).status).toBe(404);
@@ -394,6 +431,55 @@ describe('records API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES_U
       expect(await etagOf(id)).toBe(etag);
     });
 
+    it('PATCH that changes nothing keeps the version (and every ETag); department names match any case', async () => {
+      const id = await idOf('kris@gmail.com');
+      const etag = await etagOf(id);
+      const [stored] = await sql<{ city: string }>('SELECT city FROM records.people WHERE id = $1', [id]);
+      for (const body of [{}, { city: stored!.city }]) {
+        const same = await call('admin', 'PATCH', `/v1/contacts/${id}`, body, { 'if-match': etag });
+        expect(same.status).toBe(200);
+        expect(same.headers.get('etag')).toBe(etag);
+      }
+      const departments = await sql<{ n: number }>('SELECT count(*)::int AS n FROM records.departments');
+      const relinked = await okJson<Contact>(
+        await call(
+          'admin',
+          'PATCH',
+          `/v1/contacts/${id}`,
+          { departments: ['sales', 'SALES', 'Marketing'] },
+          { 'if-match': etag },
+        ),
+      );
+      expect(relinked.departments).toEqual(['Marketing', 'Sales']);
+      expect(await sql('SELECT count(*)::int AS n FROM records.departments')).toEqual(departments);
+    });
+
+    it('concurrent writes naming the same departments in different orders neither wait on each other nor deadlock', async () => {
+      const emails = (
+        await sql<{ email: string }>('SELECT email FROM records.people ORDER BY id LIMIT 12')
+      ).map((r) => r.email);
+      const orders = [
+        ['Sales', 'Marketing', 'Finances', 'New Dept A'],
+        ['New Dept A', 'Finances', 'Marketing', 'Sales'],
+      ];
+      const responses = await Promise.all(
+        emails.map(async (email, i) => {
+          const id = await idOf(email);
+          return call(
+            'admin',
+            'PATCH',
+            `/v1/contacts/${id}`,
+            { departments: orders[i % 2] },
+            { 'if-match': '*' },
+          );
+        }),
+      );
+      expect(responses.map((r) => r.status)).toEqual(emails.map(() => 200));
+      expect(
+        await sql(`SELECT count(*)::int AS n FROM records.departments WHERE lower(name) = 'new dept a'`),
+      ).toEqual([{ n: 1 }]);
+    });
+
     it('two concurrent PATCHes with the same ETag: one wins, the other gets 412', async () => {
       const id = await idOf('lpaprocki@hotmail.com');
       const etag = await etagOf(id);
@@ -426,6 +512,7 @@ describe('records API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES_U
 
   describe('configuration', () => {
     it('refuses to start without tokens, with short tokens, or with a token in both lists (never echoing it)', () => {
+      expect.assertions(4);
       expect(() => loadRecordsApiConfig({})).toThrow(/RECORDS_ADMIN_TOKENS.*no tokens configured/s);
       expect(() => loadRecordsApiConfig({ RECORDS_READER_TOKENS: 'short' })).toThrow(/at least 16/);
       expect(() =>

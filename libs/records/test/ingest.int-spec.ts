@@ -183,4 +183,42 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
         ),
     ).rejects.toThrow(/ck_people_state/);
   });
+
+  it('a write racing a file waits for it, and the file still bumps the version of a person it relinks', async () => {
+    const lenna = readFileSync(SAMPLE_CONTACTS_CSV, 'utf8')
+      .split('\n')
+      .find((line) => line.includes('lpaprocki@hotmail.com'))!;
+    const pool = db.pgPool();
+    const version = async () =>
+      (await pool.query(`SELECT version FROM records.people WHERE email = 'lpaprocki@hotmail.com'`)).rows[0]
+        .version as number;
+    const before = await version();
+    // An API write in progress: it holds Lenna's row while it moves her to another department.
+    const writer = await pool.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(`SELECT 1 FROM records.people WHERE email = 'lpaprocki@hotmail.com' FOR UPDATE`);
+      const ingestion = ingestContactsFile(pool, write('race.csv', `${HEADER}\n${lenna}\n`)); // Marketing, as stored
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await writer.query(`INSERT INTO records.departments (name) VALUES ('Legal') ON CONFLICT DO NOTHING`);
+      await writer.query(
+        `WITH p AS (SELECT id FROM records.people WHERE email = 'lpaprocki@hotmail.com'),
+              gone AS (DELETE FROM records.person_departments WHERE person_id = (SELECT id FROM p))
+         INSERT INTO records.person_departments SELECT (SELECT id FROM p), id FROM records.departments WHERE name = 'Legal'`,
+      );
+      await writer.query(
+        `UPDATE records.people SET version = version + 1 WHERE email = 'lpaprocki@hotmail.com'`,
+      );
+      await writer.query('COMMIT');
+      expect(await ingestion).toMatchObject({ status: 'loaded', updated: 1 });
+    } finally {
+      writer.release();
+    }
+    const { rows } = await pool.query(
+      `SELECT d.name FROM records.people p JOIN records.person_departments pd ON pd.person_id = p.id
+       JOIN records.departments d ON d.id = pd.department_id WHERE p.email = 'lpaprocki@hotmail.com'`,
+    );
+    expect(rows).toEqual([{ name: 'Marketing' }]); // the file's, applied after the write
+    expect(await version()).toBe(before + 2); // the write's bump and the file's: every change moves the ETag
+  });
 });

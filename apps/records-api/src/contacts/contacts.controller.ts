@@ -30,6 +30,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { createHash } from 'node:crypto';
 import { BearerAuthGuard, RequireRole } from '../auth/bearer-auth.guard';
 import { ContactIdPipe } from './contact-id.pipe';
 import { CreateContactDto, PatchContactDto } from './dto/contact-body.dto';
@@ -53,6 +54,14 @@ function normalize<T extends ContactPatch>(fields: T): T {
     ...(fields.email !== undefined && { email: fields.email.toLowerCase() }),
     ...(fields.departments !== undefined && { departments: [...new Set(fields.departments)] }),
   };
+}
+
+/** If-None-Match (weak comparison, RFC 9110 13.1.2): `*` or any listed tag equal to the current one. */
+function matchesNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
 function sendContact(reply: FastifyReply, contact: StoredContact, status = HttpStatus.OK): FastifyReply {
@@ -86,9 +95,14 @@ export class ContactsController {
 
   @Get()
   @ApiOperation({ summary: 'List contacts: filters, free text, sorting, limit/offset with the total' })
-  @ApiResponse({ status: 200, description: '{ items, total, limit, offset }' })
+  @ApiResponse({ status: 200, description: '{ items, total, limit, offset }; a weak ETag' })
+  @ApiResponse({ status: 304, description: 'If-None-Match holds the current ETag' })
   @ApiResponse({ status: 422, description: 'A bad parameter; details name each one' })
-  async list(@Query() dto: ListContactsQueryDto, @Res() reply: FastifyReply): Promise<void> {
+  async list(
+    @Query() dto: ListContactsQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const sort = parseContactSort(dto.sort);
     const page = await this.contacts.list({
       state: dto.state,
@@ -100,7 +114,13 @@ export class ContactsController {
       limit: dto.limit,
       offset: dto.offset,
     });
-    await reply.type(JSON_TYPE).send(page);
+    // A weak tag of the page's bytes: a client polling a list gets 304 while nothing in it changed.
+    const etag = `W/"${createHash('sha1').update(page).digest('base64url')}"`;
+    if (matchesNoneMatch(ifNoneMatch, etag)) {
+      await reply.status(HttpStatus.NOT_MODIFIED).header('etag', etag).send();
+      return;
+    }
+    await reply.header('etag', etag).type(JSON_TYPE).send(page);
   }
 
   @Get(':id')
@@ -116,10 +136,7 @@ export class ContactsController {
     const contact = await this.contacts.get(id);
     if (!contact) throw new NotFoundException(`no contact with id ${id}`);
     const etag = contactEtag(contact.id, contact.version);
-    if (
-      ifNoneMatch !== undefined &&
-      ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
-    ) {
+    if (matchesNoneMatch(ifNoneMatch, etag)) {
       await reply.status(HttpStatus.NOT_MODIFIED).header('etag', etag).send();
       return;
     }

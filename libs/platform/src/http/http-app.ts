@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { PinoNestLogger } from '../logging/logger';
 import { HttpErrorFilter } from './http-error.filter';
+import { redactUrl } from './redact-url';
 import { createValidationPipe } from './request-validation';
 
 export interface HttpAppOptions {
@@ -48,7 +49,7 @@ export async function createHttpApp(
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: redactUrl(request.url), // never a token sent in the query string
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },

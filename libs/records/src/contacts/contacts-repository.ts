@@ -1,12 +1,16 @@
 import type { Pool, PoolClient, QueryConfig } from 'pg';
 import { contactListClauses, type ContactQuery } from './contact-query';
 import {
+  BUMP_VERSION,
+  COMPANY_ID,
   CONTACT_BY_ID,
   contactListSql,
   DELETE_CONTACT,
+  DEPARTMENT_IDS,
+  INSERT_COMPANY,
+  INSERT_DEPARTMENTS,
   LOCK_VERSION,
-  SET_DEPARTMENTS,
-  UPSERT_COMPANY,
+  SET_DEPARTMENT_LINKS,
 } from './contacts-sql';
 
 /** A contact's writable fields, as the API names them. Text is already trimmed and normalized. */
@@ -131,28 +135,43 @@ export class ContactsRepository {
         ],
       );
       const id = rows[0]!.id;
-      await client.query(SET_DEPARTMENTS, [id, fields.departments]);
+      await this.setDepartments(client, id, fields.departments);
       return (await this.read(client, id))!;
     }, fields.email);
   }
 
-  /** Applies the given fields (departments replace the whole set); bumps the version. */
+  /**
+   * Applies the given fields (departments replace the whole set). The version goes up only when
+   * something actually changed: a PATCH that restates the stored values keeps every ETag valid.
+   */
   async update(id: number, patch: ContactPatch, expected: ExpectedVersion): Promise<StoredContact> {
     return this.transaction(async (client) => {
       await this.lock(client, id, expected);
-      const sets: string[] = ['version = version + 1', 'updated_at = now()'];
+      const columns: string[] = [];
       const values: unknown[] = [id];
       for (const column of PERSON_COLUMNS) {
         if (patch[column] === undefined) continue;
         values.push(patch[column]);
-        sets.push(`${column} = $${values.length}`);
+        columns.push(column);
       }
       if (patch.company_name !== undefined) {
         values.push(await this.companyId(client, patch.company_name));
-        sets.push(`company_id = $${values.length}`);
+        columns.push('company_id');
       }
-      await client.query(`UPDATE records.people SET ${sets.join(', ')} WHERE id = $1`, values);
-      if (patch.departments !== undefined) await client.query(SET_DEPARTMENTS, [id, patch.departments]);
+      let changed = false;
+      if (columns.length > 0) {
+        const assigned = columns.map((column, i) => `$${i + 2}`);
+        const result = await client.query(
+          `UPDATE records.people SET (${columns.join(', ')}) = ROW(${assigned.join(', ')})
+           WHERE id = $1 AND ROW(${columns.join(', ')}) IS DISTINCT FROM ROW(${assigned.join(', ')})`,
+          values,
+        );
+        changed = (result.rowCount ?? 0) > 0;
+      }
+      if (patch.departments !== undefined) {
+        changed = (await this.setDepartments(client, id, patch.departments)) || changed;
+      }
+      if (changed) await client.query(BUMP_VERSION, [id]);
       return (await this.read(client, id))!;
     }, patch.email);
   }
@@ -180,10 +199,48 @@ export class ContactsRepository {
     if (expected !== '*' && !expected.includes(version)) throw new VersionMismatchError(id, version);
   }
 
+  /** The company of this name (any case; created if new), or null. */
   private async companyId(client: PoolClient, name: string | null): Promise<number | null> {
     if (name === null) return null;
-    const { rows } = await client.query<{ id: number }>(UPSERT_COMPANY, [name]);
-    return rows[0]!.id;
+    const existing = await client.query<{ id: number }>(COMPANY_ID, [name]);
+    if (existing.rows[0]) return existing.rows[0].id;
+    await client.query(INSERT_COMPANY, [name]);
+    return (await client.query<{ id: number }>(COMPANY_ID, [name])).rows[0]!.id;
+  }
+
+  /**
+   * Makes the person's departments exactly these names, matched to existing departments without
+   * regard to case ("sales" is the stored "Sales"); new names create departments. Answers whether a
+   * link changed.
+   */
+  private async setDepartments(
+    client: PoolClient,
+    personId: number,
+    names: readonly string[],
+  ): Promise<boolean> {
+    const keys = [...new Set(names.map((name) => name.toLowerCase()))];
+    const ids = async () =>
+      new Map(
+        (await client.query<{ id: number; key: string }>(DEPARTMENT_IDS, [keys, names])).rows.map((r) => [
+          r.key,
+          r.id,
+        ]),
+      );
+    let found = await ids();
+    const missing = new Map<string, string>(); // one spelling per new name: the first given
+    for (const name of names) {
+      const key = name.toLowerCase();
+      if (!found.has(key) && !missing.has(key)) missing.set(key, name);
+    }
+    if (missing.size > 0) {
+      await client.query(INSERT_DEPARTMENTS, [[...missing.values()]]);
+      found = await ids();
+    }
+    const { rows } = await client.query<{ changed: number }>(SET_DEPARTMENT_LINKS, [
+      personId,
+      [...found.values()],
+    ]);
+    return rows[0]!.changed > 0;
   }
 
   private async transaction<T>(body: (client: PoolClient) => Promise<T>, email?: string): Promise<T> {

@@ -44,24 +44,37 @@ export function contactListSql(
         || ',"limit":' || ${limitParam}::int || ',"offset":' || ${offsetParam}::int || '}' AS json`;
 }
 
-/** The id of a company by name, created if new (DO UPDATE so the id is returned even under a race). */
-export const UPSERT_COMPANY = `
-  INSERT INTO records.companies (name) VALUES ($1)
-  ON CONFLICT (name) DO UPDATE SET name = excluded.name
-  RETURNING id`;
+// Lookups (companies, departments) are created with ON CONFLICT DO NOTHING and read by a separate
+// statement: DO UPDATE would lock the shared row until commit and make every writer naming the same
+// department wait for (or deadlock with) this one. A separate statement sees a row a concurrent
+// writer committed meanwhile, which a CTE of the same statement would not.
 
-/** Makes person $1's departments exactly the names in $2, creating new department names. */
-export const SET_DEPARTMENTS = `
-  WITH ids AS (
-    INSERT INTO records.departments (name) SELECT DISTINCT unnest($2::text[])
-    ON CONFLICT (name) DO UPDATE SET name = excluded.name
-    RETURNING id
-  ), removed AS (
-    DELETE FROM records.person_departments
-    WHERE person_id = $1 AND department_id NOT IN (SELECT id FROM ids)
+export const INSERT_COMPANY = `INSERT INTO records.companies (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`;
+
+/** A company by name, case-insensitively; the exact spelling first, then the oldest. */
+export const COMPANY_ID = `
+  SELECT id FROM records.companies WHERE lower(name) = lower($1) ORDER BY name = $1 DESC, id LIMIT 1`;
+
+export const INSERT_DEPARTMENTS = `
+  INSERT INTO records.departments (name) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`;
+
+/** Ids of the named departments, matched case-insensitively (exact spelling first, then the oldest). */
+export const DEPARTMENT_IDS = `
+  SELECT DISTINCT ON (lower(d.name)) d.id, lower(d.name) AS key
+  FROM records.departments d WHERE lower(d.name) = ANY($1::text[])
+  ORDER BY lower(d.name), d.name = ANY($2::text[]) DESC, d.id`;
+
+/** Makes person $1's department links exactly $2 (ids); answers how many links were removed or added. */
+export const SET_DEPARTMENT_LINKS = `
+  WITH removed AS (
+    DELETE FROM records.person_departments WHERE person_id = $1 AND department_id <> ALL ($2::int[]) RETURNING 1
+  ), added AS (
+    INSERT INTO records.person_departments (person_id, department_id) SELECT $1, unnest($2::int[])
+    ON CONFLICT DO NOTHING RETURNING 1
   )
-  INSERT INTO records.person_departments (person_id, department_id) SELECT $1, id FROM ids
-  ON CONFLICT DO NOTHING`;
+  SELECT ((SELECT count(*) FROM removed) + (SELECT count(*) FROM added))::int AS changed`;
+
+export const BUMP_VERSION = `UPDATE records.people SET version = version + 1, updated_at = now() WHERE id = $1`;
 
 export const LOCK_VERSION = `SELECT version FROM records.people WHERE id = $1 FOR UPDATE`;
 

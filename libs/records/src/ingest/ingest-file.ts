@@ -10,6 +10,7 @@ import {
   INSERT_REJECTS,
   MERGE_LOOKUPS,
   COLLECT_RELINKED,
+  LOCK_NAMED_PEOPLE,
   REPLACE_DEPARTMENTS,
   STAGE_ROWS,
   UPSERT_PEOPLE,
@@ -49,7 +50,8 @@ async function* records(path: string): AsyncGenerator<CsvRecord> {
 
 /**
  * Rows and rejects collected until BATCH, then written in bulk. One write is in flight while the next
- * batch is parsed (parsing runs in Node, the write in PostgreSQL), so the two overlap.
+ * batch is parsed (parsing runs in Node, the write in PostgreSQL), so the two overlap; memory holds
+ * two batches at most.
  */
 class Batches {
   rows: { line: number; row: ContactRow }[] = [];
@@ -74,6 +76,11 @@ class Batches {
     await this.inFlight;
     this.inFlight = this.write(rows, rejects);
     this.inFlight.catch(() => undefined); // surfaced by the next flush() or drain()
+  }
+
+  /** Waits for the write in flight, ignoring its outcome (the transaction is being abandoned). */
+  async settle(): Promise<void> {
+    await this.inFlight.catch(() => undefined);
   }
 
   /** Writes what is left and waits for every write. */
@@ -126,7 +133,7 @@ async function record(
 }
 
 /**
- * Ingests one contacts CSV in one transaction: the file is streamed (memory holds one batch), valid
+ * Ingests one contacts CSV in one transaction: the file is streamed (memory holds two batches), valid
  * rows are staged in bulk and merged set-wise, invalid rows go to records.rejects with every reason.
  * A file whose content was already loaded changes nothing; a file with a bad header is rejected
  * whole. Every file gets a row in records.ingestions.
@@ -146,6 +153,7 @@ export async function ingestContactsFile(pool: Pool, path: string): Promise<Inge
 
   const client = await pool.connect();
   let summary: IngestionSummary;
+  let batches: Batches | undefined;
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<{ id: string }>(
@@ -156,7 +164,7 @@ export async function ingestContactsFile(pool: Pool, path: string): Promise<Inge
     // Room for the merge's sorts and hashes of a large file (this transaction only).
     await client.query(`SET LOCAL work_mem = '64MB'`);
     await client.query(CREATE_STAGING);
-    const batches = new Batches(client, ingestionId);
+    batches = new Batches(client, ingestionId);
     let header: CsvRecord | undefined;
     let rowsRead = 0;
     let rejected = 0;
@@ -181,6 +189,10 @@ export async function ingestContactsFile(pool: Pool, path: string): Promise<Inge
 
     await client.query(ANALYZE_STAGING);
     await client.query(MERGE_LOOKUPS);
+    // The people this file names stay as read until commit: an API write to one of them waits, so
+    // no change slips between reading their departments and replacing them (and every change bumps
+    // the version, hence the ETag).
+    await client.query(LOCK_NAMED_PEOPLE);
     await client.query(COLLECT_RELINKED); // before the upsert changes what is stored
     const counts = (await client.query<{ inserted: number; updated: number; people: number }>(UPSERT_PEOPLE))
       .rows[0]!;
@@ -202,6 +214,7 @@ export async function ingestContactsFile(pool: Pool, path: string): Promise<Inge
     );
     await client.query('COMMIT');
   } catch (error) {
+    await batches?.settle(); // a write still in flight finishes (or fails) before the rollback
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();
     if ((error as { code?: string }).code === UNIQUE_VIOLATION) {

@@ -24,6 +24,10 @@ export const MERGE_LOOKUPS = `
   INSERT INTO records.companies (name) SELECT DISTINCT company_name FROM staging WHERE company_name IS NOT NULL
   ON CONFLICT (name) DO NOTHING`;
 
+/** Locks the stored people the file names (by email) until the transaction ends. */
+export const LOCK_NAMED_PEOPLE = `
+  SELECT 1 FROM records.people p WHERE p.email IN (SELECT email FROM staging) FOR UPDATE OF p`;
+
 /** People whose department set in the file differs from the one stored (existing people only). */
 export const COLLECT_RELINKED = `
   CREATE TEMP TABLE relinked ON COMMIT DROP AS

@@ -8,6 +8,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 
+/** The largest offset PostgreSQL takes as an integer (records.people ids are 32-bit too). */
+const MAX_OFFSET = 2_147_483_647;
 const SORT_FIELDS = Object.keys(CONTACT_SORT_FIELDS).join(', ');
 
 /** Query of GET /v1/contacts. */
@@ -64,9 +66,10 @@ export class ListContactsQueryDto {
   })
   limit: number = CONTACT_LIST_DEFAULT_LIMIT;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @Type(() => Number)
-  @IsInt({ message: 'offset must be a non-negative integer' })
-  @Min(0, { message: 'offset must be a non-negative integer' })
+  @IsInt({ message: `offset must be an integer between 0 and ${MAX_OFFSET}` })
+  @Min(0, { message: `offset must be an integer between 0 and ${MAX_OFFSET}` })
+  @Max(MAX_OFFSET, { message: `offset must be an integer between 0 and ${MAX_OFFSET}` })
   offset: number = 0;
 }
