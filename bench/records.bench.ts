@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import {
   pgbenchTps,
   pgQueryLoad,
   ROOT,
-  rssMb,
+  runMeasured,
   startApp,
   stopApp,
   type Comparison,
@@ -59,7 +59,7 @@ export async function recordsBench(url: string): Promise<Comparison[]> {
       url,
       'DROP TABLE IF EXISTS copy_floor; CREATE TABLE copy_floor (first_name text, last_name text, company_name text, address text, city text, state text, zip text, phone1 text, phone2 text, email text, department text)',
     );
-    let started = performance.now();
+    const started = performance.now();
     psql(url, `\\copy copy_floor FROM '${file}' CSV HEADER`);
     const floorRate = ROWS / ((performance.now() - started) / 1000);
 
@@ -67,30 +67,12 @@ export async function recordsBench(url: string): Promise<Comparison[]> {
     // of compiler to the process. The heap cap is the loader's own setting (LOADER_NODE_OPTIONS).
     const build = spawnSync('npx', ['nx', 'run', 'records-loader:build'], { cwd: ROOT, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`records-loader build failed: ${build.stdout}${build.stderr}`);
-    started = performance.now();
-    const child = spawn(
-      process.execPath,
+    const loader = await runMeasured(
       [...LOADER_NODE_OPTIONS.split(' '), join(ROOT, 'apps/records-loader/dist/cli.js'), 'ingest', file],
-      {
-        cwd: ROOT,
-        env: { ...process.env, RECORDS_DATABASE_URL: url, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      { RECORDS_DATABASE_URL: url, LOG_LEVEL: 'warn' },
     );
-    let peak = 0;
-    const sampler = setInterval(() => {
-      try {
-        peak = Math.max(peak, rssMb(child.pid!));
-      } catch {
-        // exited
-      }
-    }, 50);
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const [code] = (await once(child, 'exit')) as [number];
-    clearInterval(sampler);
-    if (code !== 0) throw new Error(`records loader exited with ${code}: ${output}`);
-    const rate = ROWS / ((performance.now() - started) / 1000);
+    const peak = loader.peakRssMb;
+    const rate = ROWS / (loader.ms / 1000);
     return [
       compare(`records loader ${ROWS.toLocaleString('en-US')} rows`, 'rows/s', rate, floorRate, 0.5, {
         peak_rss_mb: Math.round(peak),

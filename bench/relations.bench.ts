@@ -1,13 +1,11 @@
 import { ensureEmbeddedPostgres, sourceNodeArgs, withDatabaseName } from '@caudal/platform';
 import ExcelJS from 'exceljs';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { compareTime, ROOT, rssMb, type Comparison } from './support';
+import { compareTime, runMeasured, type Comparison } from './support';
 
 const SIZE = Number(process.env['BENCH_RELATIONS_SIZE'] || 2000);
 const DATABASE = 'caudal_bench_relations';
@@ -92,31 +90,12 @@ interface LoaderRun {
 
 /** `relations run --file` as its own process: wall time, the load's own time, peak RSS. */
 async function runLoader(file: string, env: NodeJS.ProcessEnv): Promise<LoaderRun> {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
+  const { ms, peakRssMb, output } = await runMeasured(
     sourceNodeArgs('apps/relations-loader/src/cli.ts', 'run', '--file', file),
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { ...env, LOG_LEVEL: 'warn' },
   );
-  let peak = 0;
-  const sampler = setInterval(() => {
-    try {
-      peak = Math.max(peak, rssMb(child.pid!));
-    } catch {
-      // exited
-    }
-  }, 50);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number];
-  clearInterval(sampler);
-  if (code !== 0) throw new Error(`relations loader exited with ${code}: ${output}`);
   const seconds = /\(([\d.]+) s\)/.exec(output)?.[1];
-  return { ms: performance.now() - started, loadMs: Number(seconds) * 1000, peakRssMb: peak, output };
+  return { ms, loadMs: Number(seconds) * 1000, peakRssMb, output };
 }
 
 async function lastLoad(connection: Connection): Promise<{ id: number; written: number; history: number }> {

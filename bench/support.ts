@@ -1,5 +1,6 @@
 import { sourceNodeArgs } from '@caudal/platform';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,33 @@ export async function stopApp(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** Runs `node <args>` to completion, sampling its RSS every 50 ms: wall time, peak RSS and stdout. */
+export async function runMeasured(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; peakRssMb: number; output: string }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMb(child.pid!));
+    } catch {
+      // exited
+    }
+  }, 50);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number];
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${code}: ${output}`);
+  return { ms: performance.now() - started, peakRssMb: peak, output };
 }
 
 /** Resident set size of a process in MB, from /proc. */

@@ -4,7 +4,6 @@ import {
   EXIT,
   onShutdown,
   parseCommandArgs,
-  PinoNestLogger,
   runCommands,
   stopEmbeddedPostgres,
   UsageError,
@@ -13,7 +12,7 @@ import {
   isPartitionKey,
   partitionRange,
   PipelineQueue,
-  PipelineWorkerModule,
+  startPipelineWorker,
   ProgressReporter,
   REDO_POLICIES,
   renderStatusTable,
@@ -22,7 +21,6 @@ import {
   type PartitionResult,
   type RedoPolicy,
 } from '@caudal/pipelines';
-import { NestFactory } from '@nestjs/core';
 import { loadEtlConfig, openEtlRuntime, type EtlRuntime } from './etl-runtime';
 
 function date(name: string, value: string | undefined): string {
@@ -143,17 +141,13 @@ runCommands('etl', {
     async run(args) {
       parseCommandArgs(args, {});
       const runtime = await openEtlRuntime(loadEtlConfig());
-      const queue = await PipelineQueue.start(runtime.ops.url, runtime.ledger, runtime.logger);
-      const app = await NestFactory.createApplicationContext(
-        PipelineWorkerModule.register({
-          pipelines: [runtime.pipeline],
-          queue,
-          executor: runtime.executor,
-          logger: runtime.logger,
-        }),
-        { logger: new PinoNestLogger(runtime.logger) },
-      );
-      await app.init();
+      const { close } = await startPipelineWorker({
+        opsUrl: runtime.ops.url,
+        pipelines: [runtime.pipeline],
+        ledger: runtime.ledger,
+        executor: runtime.executor,
+        logger: runtime.logger,
+      });
       runtime.logger.info(
         {
           schedule: runtime.config.ETL_SCHEDULE,
@@ -163,7 +157,7 @@ runCommands('etl', {
         'etl worker serving the queue and the schedule',
       );
       onShutdown(async () => {
-        await app.close();
+        await close();
         await runtime.close();
         await stopEmbeddedPostgres();
       });

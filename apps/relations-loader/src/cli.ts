@@ -4,13 +4,11 @@ import {
   EXIT,
   onShutdown,
   parseCommandArgs,
-  PinoNestLogger,
   runCommands,
   stopEmbeddedPostgres,
   UsageError,
 } from '@caudal/platform';
-import { PipelineQueue, PipelineWorkerModule, renderStatusTable, UNPARTITIONED } from '@caudal/pipelines';
-import { NestFactory } from '@nestjs/core';
+import { renderStatusTable, startPipelineWorker, UNPARTITIONED } from '@caudal/pipelines';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -71,17 +69,13 @@ runCommands('relations', {
       const dropDir = dropDirOf(config);
       mkdirSync(dropDir, { recursive: true });
       const runtime = await openRelationsRuntime(config);
-      const queue = await PipelineQueue.start(runtime.ops.url, runtime.ledger, runtime.logger);
-      const app = await NestFactory.createApplicationContext(
-        PipelineWorkerModule.register({
-          pipelines: [runtime.pipeline],
-          queue,
-          executor: runtime.executor,
-          logger: runtime.logger,
-        }),
-        { logger: new PinoNestLogger(runtime.logger) },
-      );
-      await app.init();
+      const { queue, close } = await startPipelineWorker({
+        opsUrl: runtime.ops.url,
+        pipelines: [runtime.pipeline],
+        ledger: runtime.ledger,
+        executor: runtime.executor,
+        logger: runtime.logger,
+      });
       if (config.RELATIONS_RUN_ON_START === 'true') {
         await queue.enqueue(runtime.pipeline, UNPARTITIONED, 'schedule');
       }
@@ -96,7 +90,7 @@ runCommands('relations', {
         'relations worker serving the queue and the schedule',
       );
       onShutdown(async () => {
-        await app.close();
+        await close();
         await runtime.close();
         await stopEmbeddedPostgres();
       });

@@ -1,13 +1,7 @@
-import { openDatabase, withDatabaseName } from '@caudal/platform';
-import { createTestPostgres } from '@caudal/testing';
-import { createConnection } from 'mysql2/promise';
-import { randomBytes } from 'node:crypto';
+import { openDatabase } from '@caudal/platform';
+import { createTestMysqlOrPostgres, TEST_MYSQL_TARGET } from '@caudal/testing';
 
-const mysqlUrl = process.env['TEST_MYSQL_URL'];
-
-export const TEST_TARGET = mysqlUrl
-  ? 'MariaDB/MySQL (TEST_MYSQL_URL)'
-  : 'PostgreSQL, the engine of the embedded default (TEST_MYSQL_URL is unset)';
+export const TEST_TARGET = TEST_MYSQL_TARGET;
 
 export interface RelationsTestUrl {
   url: string;
@@ -19,27 +13,11 @@ export interface RelationsTestUrl {
 
 /** An empty throw-away database for RELATIONS_DATABASE_URL: MySQL when TEST_MYSQL_URL is set, else PostgreSQL. */
 export async function relationsTestUrl(label: string): Promise<RelationsTestUrl> {
-  let url: string;
-  let drop: () => Promise<void>;
-  if (mysqlUrl) {
-    const name = `caudal_t_${label}_${randomBytes(4).toString('hex')}`;
-    const admin = await createConnection(mysqlUrl);
-    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-    await admin.end();
-    url = withDatabaseName(mysqlUrl, name);
-    drop = async () => {
-      const connection = await createConnection(mysqlUrl);
-      await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await connection.end();
-    };
-  } else {
-    const pg = await createTestPostgres(label);
-    url = pg.url;
-    drop = () => pg.close();
-  }
+  const database = await createTestMysqlOrPostgres(label);
+  const url = database.url;
   return {
     url,
-    t: (table) => (mysqlUrl ? table : `relations.${table}`),
+    t: (table) => (database.kind === 'mysql' ? table : `relations.${table}`),
     query: async <T>(sql: string) => {
       const db = await openDatabase({ role: 'relations', url });
       try {
@@ -48,6 +26,6 @@ export async function relationsTestUrl(label: string): Promise<RelationsTestUrl>
         await db.close();
       }
     },
-    close: drop,
+    close: () => database.close(),
   };
 }

@@ -35,5 +35,10 @@ export {
 } from './backfill';
 export { ProgressReporter, renderProgress, type ProgressState } from './progress';
 export { PipelineQueue, type PartitionJob } from './queue';
-export { PipelineWorkerModule, type PipelineWorkerOptions } from './worker.module';
+export {
+  PipelineWorkerModule,
+  startPipelineWorker,
+  type PipelineWorkerOptions,
+  type RunningWorker,
+} from './worker.module';
 export { renderStatusTable } from './status-table';

@@ -1,4 +1,4 @@
-import type { Logger } from '@caudal/platform';
+import { PinoNestLogger, type Logger } from '@caudal/platform';
 import {
   Inject,
   Injectable,
@@ -7,12 +7,14 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { PipelineDefinition } from './definition';
 import type { PartitionExecutor } from './executor';
 import { latestCompletePartition } from './partitions';
-import type { PipelineQueue } from './queue';
+import type { RunLedger } from './ledger/run-ledger';
+import { PipelineQueue } from './queue';
 
 export interface PipelineWorkerOptions {
   pipelines: PipelineDefinition[];
@@ -88,5 +90,41 @@ export class PipelineWorkerModule {
       imports: [ScheduleModule.forRoot()],
       providers: [{ provide: WORKER_OPTIONS, useValue: options }, PipelineWorkerService],
     };
+  }
+}
+
+/** A running worker replica: its queue (to enqueue more) and how to stop it. */
+export interface RunningWorker {
+  queue: PipelineQueue;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a worker replica for these pipelines: the pg-boss queue on the ops database, the queue's
+ * consumers and the schedules, in a Nest application context logging through `logger`.
+ */
+export async function startPipelineWorker(options: {
+  opsUrl: string;
+  pipelines: PipelineDefinition[];
+  ledger: RunLedger;
+  executor: PartitionExecutor;
+  logger: Logger;
+}): Promise<RunningWorker> {
+  const queue = await PipelineQueue.start(options.opsUrl, options.ledger, options.logger);
+  try {
+    const app = await NestFactory.createApplicationContext(
+      PipelineWorkerModule.register({
+        pipelines: options.pipelines,
+        queue,
+        executor: options.executor,
+        logger: options.logger,
+      }),
+      { logger: new PinoNestLogger(options.logger) },
+    );
+    await app.init();
+    return { queue, close: () => app.close() };
+  } catch (error) {
+    await queue.stop();
+    throw error;
   }
 }

@@ -1,7 +1,5 @@
-import { openMigratedDatabase, withDatabaseName, type Database } from '@caudal/platform';
-import { createTestPostgres } from '@caudal/testing';
-import { createConnection } from 'mysql2/promise';
-import { randomBytes } from 'node:crypto';
+import { openMigratedDatabase, type Database } from '@caudal/platform';
+import { createTestMysqlOrPostgres, TEST_MYSQL_TARGET } from '@caudal/testing';
 import { RELATIONS_MIGRATIONS, RELATIONS_ROLE } from '../src';
 
 const mysqlUrl = process.env['TEST_MYSQL_URL'];
@@ -10,9 +8,7 @@ const mysqlUrl = process.env['TEST_MYSQL_URL'];
 export const ON_PGLITE = !mysqlUrl && !process.env['TEST_POSTGRES_URL'];
 
 /** Where the integration suites run: the MySQL server of TEST_MYSQL_URL, else PostgreSQL (the embedded default's engine). */
-export const TEST_TARGET = mysqlUrl
-  ? 'MariaDB/MySQL (TEST_MYSQL_URL)'
-  : 'PostgreSQL, the engine of the embedded default (TEST_MYSQL_URL is unset)';
+export const TEST_TARGET = TEST_MYSQL_TARGET;
 
 export interface RelationsTestDatabase {
   db: Database;
@@ -29,27 +25,17 @@ export interface RelationsTestDatabase {
  * TEST_MYSQL_URL (utf8mb4_bin, dropped by close()), or a throw-away PostgreSQL database.
  */
 export async function openRelationsTestDatabase(label: string): Promise<RelationsTestDatabase> {
+  const database = await createTestMysqlOrPostgres(label);
   let db: Database;
-  let drop: () => Promise<void>;
-  if (mysqlUrl) {
-    const name = `caudal_t_${label}_${randomBytes(4).toString('hex')}`;
-    const admin = await createConnection(mysqlUrl);
-    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-    await admin.end();
-    drop = async () => {
-      const connection = await createConnection(mysqlUrl);
-      await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await connection.end();
-    };
+  try {
     db = await openMigratedDatabase({
       role: RELATIONS_ROLE,
-      url: withDatabaseName(mysqlUrl, name),
+      url: database.url,
       migrations: RELATIONS_MIGRATIONS,
     });
-  } else {
-    const pg = await createTestPostgres(label);
-    drop = () => pg.close();
-    db = await openMigratedDatabase({ role: RELATIONS_ROLE, url: pg.url, migrations: RELATIONS_MIGRATIONS });
+  } catch (error) {
+    await database.close();
+    throw error;
   }
   const table = (name: string) => (db.kind === 'mysql' ? name : `relations.${name}`);
   const rows = async <T>(sql: string) => (await db.dataSource.query(sql)) as T[];
@@ -60,7 +46,7 @@ export async function openRelationsTestDatabase(label: string): Promise<Relation
     count: async (sql) => Number(Object.values((await rows<Record<string, unknown>>(sql))[0]!)[0]),
     close: async () => {
       await db.close();
-      await drop();
+      await database.close();
     },
   };
 }

@@ -1,2 +1,3 @@
 export { createTestPostgres, type TestPostgres } from './test-postgres';
+export { createTestMysqlOrPostgres, TEST_MYSQL_TARGET, type TestMysqlOrPostgres } from './test-mysql';
 export { freePort } from './free-port';
