@@ -41,6 +41,7 @@ export function createRecordsApp(
         'Contacts (people with company and departments). Send Authorization: Bearer <token>: reader tokens ' +
         'may read, admin tokens may also create, change and delete. Writes need If-Match with the ETag read.',
       version: '1',
+      bearerAuth: true,
     },
   });
 }

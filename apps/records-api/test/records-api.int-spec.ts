@@ -153,10 +153,20 @@ describe('records API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES_U
 
     it('serves /health and /docs without a token', async () => {
       expect(await okJson(await call('nobody', 'GET', '/health'))).toMatchObject({ status: 'ok' });
-      const docs = await okJson<{ paths: Record<string, unknown> }>(
-        await call('nobody', 'GET', '/docs/openapi.json'),
-      );
+      const docs = await okJson<{
+        paths: Record<string, Record<string, { security?: unknown[] }>>;
+        components: { securitySchemes?: Record<string, unknown> };
+      }>(await call('nobody', 'GET', '/docs/openapi.json'));
       expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/v1/contacts', '/v1/contacts/{id}']));
+      // The bearer scheme is declared, and the contact routes require it (Swagger UI's Authorize button).
+      expect(docs.components.securitySchemes).toEqual({
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An opaque token from the server configuration',
+        },
+      });
+      expect(docs.paths['/v1/contacts']!['get']!.security).toEqual([{ bearer: [] }]);
       expect((await call('nobody', 'GET', '/docs')).status).toBe(200);
     });
   });

@@ -13,7 +13,8 @@ import { createValidationPipe } from './request-validation';
 
 export interface HttpAppOptions {
   logger: Logger;
-  docs: { title: string; description: string; version: string };
+  /** OpenAPI document; `bearerAuth` declares the `Authorization: Bearer <token>` scheme (Swagger UI's Authorize). */
+  docs: { title: string; description: string; version: string; bearerAuth?: boolean };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -59,11 +60,19 @@ export async function createHttpApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter(options.logger));
 
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle(options.docs.title)
     .setDescription(options.docs.description)
-    .setVersion(options.docs.version)
-    .build();
+    .setVersion(options.docs.version);
+  if (options.docs.bearerAuth) {
+    builder.addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: undefined, // not a JWT: an opaque token
+      description: 'An opaque token from the server configuration',
+    });
+  }
+  const config = builder.build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
