@@ -1,4 +1,10 @@
-import { createLogger, loadConfig, openMigratedDatabase, type Database, type Logger } from '@caudal/platform';
+import {
+  createLogger,
+  loadConfig,
+  openMigratedDatabases,
+  type Database,
+  type Logger,
+} from '@caudal/platform';
 import {
   OPS_MIGRATIONS,
   OPS_ROLE,
@@ -29,24 +35,10 @@ export async function openEtlRuntime(
   config: EtlConfig,
   logger = createLogger('etl-worker', config.LOG_LEVEL),
 ): Promise<EtlRuntime> {
-  const target = await openMigratedDatabase({
-    role: TARGET_ROLE,
-    url: config.TARGET_DATABASE_URL,
-    migrations: TARGET_MIGRATIONS,
-    poolSize: 8,
-  });
-  let ops: Database;
-  try {
-    ops = await openMigratedDatabase({
-      role: OPS_ROLE,
-      url: config.OPS_DATABASE_URL,
-      migrations: OPS_MIGRATIONS,
-      poolSize: 8,
-    });
-  } catch (error) {
-    await target.close();
-    throw error;
-  }
+  const [target, ops] = await openMigratedDatabases([
+    { role: TARGET_ROLE, url: config.TARGET_DATABASE_URL, migrations: TARGET_MIGRATIONS, poolSize: 8 },
+    { role: OPS_ROLE, url: config.OPS_DATABASE_URL, migrations: OPS_MIGRATIONS, poolSize: 8 },
+  ]);
   const retryDelay = config.ETL_RETRY_DELAY_MS;
   const pipeline = telemetryEtlPipeline({
     connectorUrl: config.CONNECTOR_API_URL,

@@ -2,7 +2,7 @@ import {
   caudalHome,
   createLogger,
   loadConfig,
-  openMigratedDatabase,
+  openMigratedDatabases,
   type Database,
   type Logger,
 } from '@caudal/platform';
@@ -51,24 +51,15 @@ export async function openRelationsRuntime(
   logger = createLogger('relations-loader', config.LOG_LEVEL),
   file?: string,
 ): Promise<RelationsRuntime> {
-  const relations = await openMigratedDatabase({
-    role: RELATIONS_ROLE,
-    url: config.RELATIONS_DATABASE_URL,
-    migrations: RELATIONS_MIGRATIONS,
-    poolSize: 4,
-  });
-  let ops: Database;
-  try {
-    ops = await openMigratedDatabase({
-      role: OPS_ROLE,
-      url: config.OPS_DATABASE_URL,
-      migrations: OPS_MIGRATIONS,
+  const [relations, ops] = await openMigratedDatabases([
+    {
+      role: RELATIONS_ROLE,
+      url: config.RELATIONS_DATABASE_URL,
+      migrations: RELATIONS_MIGRATIONS,
       poolSize: 4,
-    });
-  } catch (error) {
-    await relations.close();
-    throw error;
-  }
+    },
+    { role: OPS_ROLE, url: config.OPS_DATABASE_URL, migrations: OPS_MIGRATIONS, poolSize: 4 },
+  ]);
   const store = relationsStore(relations);
   const source: WorkbookSource = file ? { file: resolve(file) } : { dropDir: dropDirOf(config) };
   const delay = config.RELATIONS_RETRY_DELAY_MS;

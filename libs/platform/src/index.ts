@@ -6,7 +6,13 @@ export {
   withDatabaseName,
   type DatabaseKind,
 } from './database/database-url';
-export { Database, openDatabase, openMigratedDatabase, type DatabaseSpec } from './database/database';
+export {
+  Database,
+  openDatabase,
+  openMigratedDatabase,
+  openMigratedDatabases,
+  type DatabaseSpec,
+} from './database/database';
 export {
   ensureEmbeddedPostgres,
   processAlive,

@@ -1,8 +1,17 @@
-import { openDatabase, withDatabaseName } from '@caudal/platform';
+import { openDatabase, openMigratedDatabases, withDatabaseName } from '@caudal/platform';
+import { Client } from 'pg';
 import { createConnection } from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createTestPostgres } from '../src';
+
+class FailingMigration1700000000001 implements MigrationInterface {
+  name = 'FailingMigration1700000000001';
+  async up(): Promise<void> {
+    throw new Error('this migration always fails');
+  }
+  async down(): Promise<void> {}
+}
 
 class CreateProbe1700000000000 implements MigrationInterface {
   name = 'CreateProbe1700000000000';
@@ -58,6 +67,29 @@ describe('database URL -> TypeORM DataSource with migrations', () => {
       await db.close();
       await admin.query(`DROP DATABASE \`${name}\``);
       await admin.end();
+    }
+  });
+
+  it('openMigratedDatabases: when one fails, the ones already open are closed and the error surfaces', async () => {
+    const pg = await createTestPostgres('platform_dbs');
+    try {
+      await expect(
+        openMigratedDatabases([
+          { role: 'probe', url: pg.url, migrations: [CreateProbe1700000000000] },
+          { role: 'probe_bad', url: pg.url, migrations: [FailingMigration1700000000001] },
+        ]),
+      ).rejects.toThrow('this migration always fails');
+      if (!pg.embedded) {
+        const client = new Client({ connectionString: pg.url });
+        await client.connect();
+        const { rows } = await client.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name IN ('caudal-probe', 'caudal-probe_bad')`,
+        );
+        await client.end();
+        expect(rows).toEqual([{ n: 0 }]);
+      }
+    } finally {
+      await pg.close();
     }
   });
 });

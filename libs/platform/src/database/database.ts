@@ -116,3 +116,20 @@ export async function openMigratedDatabase(spec: DatabaseSpec): Promise<Database
   }
   return database;
 }
+
+/**
+ * Opens and migrates several databases in order; if one fails, those already open are closed
+ * before the error is rethrown (so a process that cannot start leaves no pool behind).
+ */
+export async function openMigratedDatabases<const T extends readonly DatabaseSpec[]>(
+  specs: T,
+): Promise<{ [K in keyof T]: Database }> {
+  const opened: Database[] = [];
+  try {
+    for (const spec of specs) opened.push(await openMigratedDatabase(spec));
+    return opened as { [K in keyof T]: Database };
+  } catch (error) {
+    for (const database of opened.reverse()) await database.close().catch(() => undefined);
+    throw error;
+  }
+}
