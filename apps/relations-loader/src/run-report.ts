@@ -32,7 +32,11 @@ export function describeRun(result: PartitionResult): string[] {
     );
   }
   const more = Number(m['rejected'] ?? 0) - Math.min(rejects.length, SHOWN_REJECTS);
-  if (more > 0) lines.push(`  ... and ${n(more)} more rejects (table load_rejects, load_id ${m['load_id']})`);
+  if (more > 0) {
+    lines.push(
+      `  ... and ${n(more)} more rejects (table load_rejects, load_id ${m['load_id']}; it keeps the first 10,000)`,
+    );
+  }
   for (const note of (m['notes'] ?? []) as string[]) lines.push(`  note: ${note}`);
   return lines;
 }

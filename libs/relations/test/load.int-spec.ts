@@ -12,9 +12,9 @@ import {
   type RelationsStore,
 } from '../src';
 import {
-  ON_PGLITE,
   openRelationsTestDatabase,
-  TEST_TARGET,
+  PGLITE_FOR_POSTGRES,
+  RELATIONS_TEST_ENGINES,
   type RelationsTestDatabase,
 } from './relations-test-database';
 
@@ -49,7 +49,9 @@ function loaded(summary: LoadSummary): LoadedSummary {
   return summary;
 }
 
-describe(`relations load on ${TEST_TARGET}`, () => {
+// Both engines the product runs on: MariaDB/MySQL (TEST_MYSQL_URL, as CI sets) and PostgreSQL (the
+// embedded default's engine; PGlite when TEST_POSTGRES_URL is unset).
+describe.each(RELATIONS_TEST_ENGINES)('relations load on %s', (engine) => {
   let t: RelationsTestDatabase;
   let store: RelationsStore;
   let dir: string;
@@ -65,7 +67,7 @@ describe(`relations load on ${TEST_TARGET}`, () => {
     t.rows(`SELECT id, row_label, column_label, list_label, name FROM ${t.table('people')} ORDER BY id`);
 
   beforeAll(async () => {
-    t = await openRelationsTestDatabase('relations_load');
+    t = await openRelationsTestDatabase(`relations_load_${engine}`, engine);
     store = relationsStore(t.db);
     dir = mkdtempSync(join(tmpdir(), 'caudal-relations-'));
     v1 = join(dir, 'relaciones.xlsx');
@@ -252,6 +254,20 @@ describe(`relations load on ${TEST_TARGET}`, () => {
     expect(loaded(await loadWorkbook(store, v2, { batchCells: 100 })).counts.added).toBe(147);
   });
 
+  it('refuses a matrix without a single 0 or 1 (it would clear every stored pair), changing nothing', async () => {
+    const before = await relations();
+    const loads = await t.count(`SELECT count(*) FROM ${t.table('loads')}`);
+    const path = join(dir, 'blank.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(RELATIONS_SAMPLE_XLSX);
+    const matrix = workbook.getWorksheet(MATRIX)!;
+    for (let r = 3; r <= 52; r++) for (let c = 3; c <= 52; c++) matrix.getRow(r).getCell(c).value = null;
+    await workbook.xlsx.writeFile(path);
+    await expect(loadWorkbook(store, path)).rejects.toThrow('has no 0 or 1 in any cell');
+    expect(await relations()).toEqual(before);
+    expect(await t.count(`SELECT count(*) FROM ${t.table('loads')}`)).toBe(loads);
+  });
+
   it('refuses a workbook without the matrix sheet before touching the database', async () => {
     const loads = await t.count(`SELECT count(*) FROM ${t.table('loads')}`);
     const path = join(dir, 'other.xlsx');
@@ -266,18 +282,36 @@ describe(`relations load on ${TEST_TARGET}`, () => {
   });
 
   // PGlite is one session behind every connection (it serialises transactions by itself).
-  (ON_PGLITE ? it.skip : it)('one load at a time per database', async () => {
-    const session = await store.begin();
-    try {
-      await expect(store.begin()).rejects.toThrow(LoadInProgressError);
-    } finally {
-      await session.close();
-    }
-    const again = await store.begin();
-    await again.close();
-    expect((await store.recentLoads(2)).map((l) => l.fileName)).toEqual([
-      'relaciones-v2.xlsx',
-      'relaciones.xlsx',
-    ]);
+  (engine === 'postgres' && PGLITE_FOR_POSTGRES ? it.skip : it)(
+    'one load at a time per database',
+    async () => {
+      const session = await store.begin();
+      try {
+        await expect(store.begin()).rejects.toThrow(LoadInProgressError);
+      } finally {
+        await session.close();
+      }
+      const again = await store.begin();
+      await again.close();
+      expect((await store.recentLoads(2)).map((l) => l.fileName)).toEqual([
+        'relaciones-v2.xlsx',
+        'relaciones.xlsx',
+      ]);
+    },
+  );
+
+  it('takes ids up to 2,147,483,647 and loads such a file again (no 32-bit overflow)', async () => {
+    const path = join(dir, 'big-ids.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(RELATIONS_SAMPLE_XLSX);
+    const matrix = workbook.getWorksheet(MATRIX)!;
+    matrix.getCell('D1').value = 1_500_000_000;
+    matrix.getCell('A4').value = 1_500_000_000;
+    await workbook.xlsx.writeFile(path);
+    loaded(await loadWorkbook(store, path));
+    matrix.getCell('C4').value = 1 - Number(matrix.getCell('C4').value ?? 0);
+    await workbook.xlsx.writeFile(path);
+    expect(loaded(await loadWorkbook(store, path)).counts.changed).toBe(1);
+    expect(await t.count(`SELECT count(*) FROM ${t.table('people')} WHERE id = 1500000000`)).toBe(1);
   });
 });

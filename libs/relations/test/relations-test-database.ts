@@ -1,11 +1,12 @@
 import { openMigratedDatabase, type Database } from '@caudal/platform';
-import { createTestMysqlOrPostgres, TEST_MYSQL_TARGET } from '@caudal/testing';
+import { createTestMysqlOrPostgres, TEST_MYSQL_APP_ENGINES, TEST_MYSQL_TARGET } from '@caudal/testing';
 import { RELATIONS_MIGRATIONS, RELATIONS_ROLE } from '../src';
 
-const mysqlUrl = process.env['TEST_MYSQL_URL'];
+/** PostgreSQL here is PGlite when TEST_POSTGRES_URL is unset. */
+export const PGLITE_FOR_POSTGRES = !process.env['TEST_POSTGRES_URL'];
 
-/** True when the suites run on an in-memory PGlite (neither TEST_MYSQL_URL nor TEST_POSTGRES_URL is set). */
-export const ON_PGLITE = !mysqlUrl && !process.env['TEST_POSTGRES_URL'];
+/** MySQL when TEST_MYSQL_URL is set, and PostgreSQL (the embedded default's engine) always. */
+export const RELATIONS_TEST_ENGINES = TEST_MYSQL_APP_ENGINES;
 
 /** Where the integration suites run: the MySQL server of TEST_MYSQL_URL, else PostgreSQL (the embedded default's engine). */
 export const TEST_TARGET = TEST_MYSQL_TARGET;
@@ -24,8 +25,11 @@ export interface RelationsTestDatabase {
  * A throw-away, migrated relations database: `caudal_t_<label>_<random>` on the MySQL server of
  * TEST_MYSQL_URL (utf8mb4_bin, dropped by close()), or a throw-away PostgreSQL database.
  */
-export async function openRelationsTestDatabase(label: string): Promise<RelationsTestDatabase> {
-  const database = await createTestMysqlOrPostgres(label);
+export async function openRelationsTestDatabase(
+  label: string,
+  kind?: 'mysql' | 'postgres',
+): Promise<RelationsTestDatabase> {
+  const database = await createTestMysqlOrPostgres(label, kind);
   let db: Database;
   try {
     db = await openMigratedDatabase({

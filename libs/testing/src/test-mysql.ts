@@ -17,11 +17,15 @@ export interface TestMysqlOrPostgres {
  * with no TEST_MYSQL_URL, a throw-away PostgreSQL database (the engine of the embedded default,
  * which such apps use when their MySQL URL is unset). close() drops it.
  */
-export async function createTestMysqlOrPostgres(label: string): Promise<TestMysqlOrPostgres> {
+export async function createTestMysqlOrPostgres(
+  label: string,
+  /** 'postgres' forces PostgreSQL even when TEST_MYSQL_URL is set (to cover both engines). */
+  kind?: 'mysql' | 'postgres',
+): Promise<TestMysqlOrPostgres> {
   const server = process.env['TEST_MYSQL_URL'];
-  if (!server) {
+  if (!server || kind === 'postgres') {
     const pg = await createTestPostgres(label);
-    return { url: pg.url, kind: 'postgres', target: TEST_MYSQL_TARGET, close: () => pg.close() };
+    return { url: pg.url, kind: 'postgres', target: 'PostgreSQL', close: () => pg.close() };
   }
   const name = `caudal_t_${label.replace(/\W/g, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const admin = await createConnection(server);
@@ -33,7 +37,7 @@ export async function createTestMysqlOrPostgres(label: string): Promise<TestMysq
   return {
     url: withDatabaseName(server, name),
     kind: 'mysql',
-    target: TEST_MYSQL_TARGET,
+    target: 'MariaDB/MySQL (TEST_MYSQL_URL)',
     close: async () => {
       const connection = await createConnection(server);
       try {
@@ -49,3 +53,8 @@ export async function createTestMysqlOrPostgres(label: string): Promise<TestMysq
 export const TEST_MYSQL_TARGET = process.env['TEST_MYSQL_URL']
   ? 'MariaDB/MySQL (TEST_MYSQL_URL)'
   : 'PostgreSQL, the engine of the embedded default (TEST_MYSQL_URL is unset)';
+
+/** The engines a suite for a MySQL app can cover here: MySQL when TEST_MYSQL_URL is set, and PostgreSQL always. */
+export const TEST_MYSQL_APP_ENGINES: ('mysql' | 'postgres')[] = process.env['TEST_MYSQL_URL']
+  ? ['mysql', 'postgres']
+  : ['postgres'];

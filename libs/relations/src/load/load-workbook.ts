@@ -164,18 +164,25 @@ class WorkbookLoad {
       inFlight = this.applyBatch(rows, header!);
       inFlight.catch(() => undefined); // awaited later; this only avoids an unhandled rejection meanwhile
     };
-    for await (const sheetRow of workbook.rows(this.matrix.sheet)) {
-      const row = this.matrix.accept(sheetRow);
-      if (!row) continue;
-      if (!header) {
-        header = this.matrix.header!;
-        await this.onHeader(header);
+    try {
+      for await (const sheetRow of workbook.rows(this.matrix.sheet)) {
+        const row = this.matrix.accept(sheetRow);
+        if (!row) continue;
+        if (!header) {
+          header = this.matrix.header!;
+          await this.onHeader(header);
+        }
+        this.rowPersons.push(row.person);
+        const fact = this.fact(row.person);
+        if (row.label !== undefined) fact.rowLabel = row.label;
+        batch.push(row);
+        if (batch.length * header.ids.length >= batchCells) await send();
       }
-      this.rowPersons.push(row.person);
-      const fact = this.fact(row.person);
-      if (row.label !== undefined) fact.rowLabel = row.label;
-      batch.push(row);
-      if (batch.length * header.ids.length >= batchCells) await send();
+    } catch (error) {
+      // Nothing may still be writing when the session rolls back and returns its connection:
+      // a statement sent after that would run outside the transaction.
+      await inFlight.catch(() => undefined);
+      throw error;
     }
     if (!header) {
       header = this.matrix.finish();
@@ -183,6 +190,12 @@ class WorkbookLoad {
     }
     if (batch.length > 0) await send();
     await inFlight;
+    if (this.matrix.cellsRead === 0) {
+      // Loading it would clear every stored relation (a pair known before and blank now is cleared).
+      throw new WorkbookLayoutError(
+        `sheet "${this.matrix.sheet}" has no 0 or 1 in any cell: refusing to load an empty matrix`,
+      );
+    }
     if (this.matrix.rowIdRejects === 0) {
       this.counts.cleared += await this.session.clearPeopleWithoutRow(this.loadId, this.rowPersons);
     } else {

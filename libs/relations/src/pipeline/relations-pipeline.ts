@@ -26,7 +26,7 @@ export interface RelationsPipelineOptions {
   load?: Pick<LoadOptions, 'batchCells' | 'maxStoredRejects'>;
 }
 
-/** How many rejects the run ledger's metadata lists (all are in load_rejects). */
+/** How many rejects the run ledger's metadata lists (load_rejects holds the first 10,000; loads.rejected counts all). */
 const LEDGER_REJECTS = 20;
 
 /** The ledger's view of a load: file version, counts, rejects (first ones), notes. */

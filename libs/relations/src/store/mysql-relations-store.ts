@@ -192,10 +192,14 @@ class MysqlRelationsSession implements RelationsSession {
   async close(): Promise<void> {
     try {
       if (this.open && this.runner.isTransactionActive) await this.runner.rollbackTransaction();
-      await this.runner.query(`SELECT RELEASE_LOCK(${LOCK_NAME})`, [LOAD_LOCK]);
     } finally {
       this.open = false;
-      await this.runner.release();
+      try {
+        // The named lock belongs to the connection: released even when the rollback failed.
+        await this.runner.query(`SELECT RELEASE_LOCK(${LOCK_NAME})`, [LOAD_LOCK]);
+      } finally {
+        await this.runner.release();
+      }
     }
   }
 }

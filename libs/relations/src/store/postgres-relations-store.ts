@@ -62,7 +62,7 @@ class PostgresRelationsSession implements RelationsSession {
     const stored = new StoredRelations();
     if (persons.length === 0) return stored;
     const { rows } = await this.client.query<{ person: number; pairs: string }>(
-      `SELECT person_id AS person, string_agg((related_person_id * 2 + value)::text, ',') AS pairs
+      `SELECT person_id AS person, string_agg((related_person_id::bigint * 2 + value)::text, ',') AS pairs
        FROM relations.relations WHERE person_id = ANY($1::int[]) GROUP BY person_id`,
       [persons],
     );
@@ -172,11 +172,15 @@ class PostgresRelationsSession implements RelationsSession {
   }
 
   async close(): Promise<void> {
+    let broken: Error | undefined;
     try {
       if (this.open) await this.client.query('ROLLBACK');
+    } catch (error) {
+      broken = error as Error; // the connection is unusable: destroyed, not returned to the pool
+      throw error;
     } finally {
       this.open = false;
-      this.client.release();
+      this.client.release(broken);
     }
   }
 }

@@ -1,5 +1,14 @@
 import type { SheetRow } from '../xlsx/sheet-xml-scanner';
-import { cellAddress, displayValue, isBlank, labelText, personId, type CellReject } from './cell-values';
+import {
+  boundedText,
+  cellAddress,
+  displayValue,
+  isBlank,
+  MAX_LABEL_LENGTH,
+  MAX_NAME_LENGTH,
+  personId,
+  type CellReject,
+} from './cell-values';
 
 /** The actor list's layout (as in the real workbook): letter in column A, id in column B, full name in column C. */
 export const ACTOR_LAYOUT = { labelColumn: 1, idColumn: 2, nameColumn: 3 } as const;
@@ -52,10 +61,23 @@ export class ActorList {
       return;
     }
     this.rowsById.set(id, row.row);
+    const bounded = (column: number, max: number, what: string) => {
+      const value = cell(column);
+      const { text, tooLong } = boundedText(value, max);
+      if (tooLong) {
+        this.rejects.push({
+          sheet: this.sheet,
+          cell: cellAddress(column, row.row),
+          value: displayValue(value),
+          reason: `${what} longer than ${max} characters`,
+        });
+      }
+      return text;
+    };
     this.actors.set(id, {
       id,
-      label: labelText(cell(ACTOR_LAYOUT.labelColumn)),
-      name: labelText(cell(ACTOR_LAYOUT.nameColumn)),
+      label: bounded(ACTOR_LAYOUT.labelColumn, MAX_LABEL_LENGTH, 'label'),
+      name: bounded(ACTOR_LAYOUT.nameColumn, MAX_NAME_LENGTH, 'name'),
     });
   }
 }

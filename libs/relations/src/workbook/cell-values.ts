@@ -20,11 +20,28 @@ export function cellAddress(column: number, row: number): string {
 }
 
 /** A cell value as text for messages and the rejects table. */
+/** A cell's value as shown in a reject (at most 255 characters: the width of load_rejects.value). */
 export function displayValue(value: CellValue | undefined): string {
   if (value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'object') return value.error;
-  return String(value);
+  const text = String(value);
+  return text.length > 255 ? `${text.slice(0, 252)}...` : text;
+}
+
+/** Widths of the people columns (characters): longer text is a reject, not a failed load. */
+export const MAX_LABEL_LENGTH = 64;
+export const MAX_NAME_LENGTH = 255;
+
+/** labelText bounded to `max` characters: the text, or `tooLong` when it does not fit. */
+export function boundedText(
+  value: CellValue | undefined,
+  max: number,
+): { text: string | undefined; tooLong: boolean } {
+  const text = labelText(value);
+  return text !== undefined && [...text].length > max
+    ? { text: undefined, tooLong: true }
+    : { text, tooLong: false };
 }
 
 /**

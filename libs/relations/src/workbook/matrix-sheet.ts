@@ -1,11 +1,12 @@
 import type { SheetRow } from '../xlsx/sheet-xml-scanner';
 import {
   BLANK,
+  boundedText,
   cellAddress,
   displayValue,
   INVALID,
   isBlank,
-  labelText,
+  MAX_LABEL_LENGTH,
   personId,
   relationCode,
   type CellReject,
@@ -53,6 +54,8 @@ export class MatrixSheet {
   rejectCount = 0;
   rowIdRejects = 0;
   columnIdRejects = 0;
+  private readonly rejectedHeaderColumns = new Set<number>();
+  private readonly unknownColumns = new Set<number>();
   /** Non-blank cells skipped because their row or column has no valid id. */
   skippedCells = 0;
   /** Cells that were 0, 1 or rejected (non-blank data cells under valid ids). */
@@ -93,6 +96,31 @@ export class MatrixSheet {
     return this.built ?? this.buildHeader();
   }
 
+  /** A row or column label; one too long for the people table is a reject (and no label). */
+  private label(
+    column: number,
+    row: number,
+    value: SheetRow['values'][number] | undefined,
+  ): string | undefined {
+    const { text, tooLong } = boundedText(value, MAX_LABEL_LENGTH);
+    if (tooLong)
+      this.reject(column, row, displayValue(value), `label longer than ${MAX_LABEL_LENGTH} characters`);
+    return text;
+  }
+
+  /**
+   * Data under a column without a valid id (blank, or beyond the ids of row 1): the column is
+   * rejected once, and counts as a column-id reject, so relations to people without a column are
+   * kept rather than cleared.
+   */
+  private unknownColumn(column: number): void {
+    if (this.unknownColumns.has(column)) return;
+    this.unknownColumns.add(column);
+    if (this.rejectedHeaderColumns.has(column)) return; // its id was already rejected
+    this.columnIdRejects++;
+    this.reject(column, 1, '', 'data below a column without a person id');
+  }
+
   private reject(column: number, row: number, value: string, reason: string): void {
     this.rejectCount++;
     if (this.rejects.length < this.maxStoredRejects) {
@@ -114,6 +142,7 @@ export class MatrixSheet {
       if (id === undefined) {
         if (!isBlank(value)) {
           this.columnIdRejects++;
+          this.rejectedHeaderColumns.add(column);
           this.reject(column, 1, displayValue(value), 'person id must be a positive whole number');
         }
         return;
@@ -121,6 +150,7 @@ export class MatrixSheet {
       const seen = positionOf.get(id);
       if (seen !== undefined) {
         this.columnIdRejects++;
+        this.rejectedHeaderColumns.add(column);
         this.reject(
           column,
           1,
@@ -139,7 +169,8 @@ export class MatrixSheet {
     }
     const labelRow = this.labelRow;
     labelRow?.columns.forEach((column, i) => {
-      if (column >= first && column - first < width) labels[column - first] = labelText(labelRow.values[i]);
+      if (column >= first && column - first < width)
+        labels[column - first] = this.label(column, 2, labelRow.values[i]);
     });
     this.built = { ids, labels, positionOf };
     return this.built;
@@ -181,7 +212,10 @@ export class MatrixSheet {
       const position = columns[i]! - first;
       const value = values[i];
       if (position >= width || header.ids[position] === 0) {
-        if (!isBlank(value)) this.skippedCells++;
+        if (!isBlank(value)) {
+          this.skippedCells++;
+          this.unknownColumn(columns[i]!);
+        }
         continue;
       }
       const code = relationCode(value);
@@ -192,6 +226,11 @@ export class MatrixSheet {
         this.reject(columns[i]!, row.row, displayValue(value), 'relation must be 0, 1 or blank');
       }
     }
-    return { rowNumber: row.row, person, label: labelText(labelValue), codes };
+    return {
+      rowNumber: row.row,
+      person,
+      label: this.label(MATRIX_LAYOUT.labelColumn, row.row, labelValue),
+      codes,
+    };
   }
 }

@@ -52,6 +52,24 @@ describe('MatrixSheet', () => {
     expect(sheet.rejects).toEqual([]);
   });
 
+  it('rejects a label too long for the people table, and data below a column without an id', () => {
+    const long = 'L'.repeat(65);
+    const { sheet, data } = readMatrix([
+      row(1, [3, 1], [5, 3]), // D1 blank
+      row(2, [3, 'N'], [5, long]),
+      row(3, [1, 1], [2, long], [3, 0], [4, 1], [5, 1], [7, 0]), // D3 and G3 have no column id
+    ]);
+    expect(sheet.header!.labels).toEqual(['N', undefined, undefined]);
+    expect(data.map((r) => [r.person, r.label, [...r.codes]])).toEqual([[1, undefined, [0, BLANK, 1]]]);
+    expect(sheet.columnIdRejects).toBe(2);
+    expect(sheet.rejects.map((r) => [r.cell, r.reason])).toEqual([
+      ['E2', 'label longer than 64 characters'],
+      ['D1', 'data below a column without a person id'],
+      ['G1', 'data below a column without a person id'],
+      ['B3', 'label longer than 64 characters'],
+    ]);
+  });
+
   it('rejects bad cells with sheet, address and value, and keeps reading', () => {
     const { sheet, data } = readMatrix([
       ...header,
