@@ -14,7 +14,7 @@ import {
 } from '@caudal/platform';
 import { ingestContactsFile, RECORDS_MIGRATIONS, RECORDS_ROLE, type IngestionSummary } from '@caudal/records';
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RecordsLoaderConfig } from './config';
 import { InboxScanner, inboxFolders, moveTo } from './inbox';
@@ -37,6 +37,9 @@ function describe(summary: IngestionSummary): string {
   return `${summary.file} ${summary.status}: ${summary.error}`;
 }
 
+/** Rows between two progress lines of a long file. */
+const PROGRESS_EVERY = 100_000;
+
 runCommands('records-loader', {
   ingest: {
     summary: 'Ingest one contacts CSV file now (the file stays where it is)',
@@ -49,7 +52,20 @@ runCommands('records-loader', {
       const config = loadConfig('records-loader', RecordsLoaderConfig);
       const records = await openRecords(config);
       try {
-        const summary = await ingestContactsFile(records.pgPool(), path);
+        // Progress of a long file on stderr (stdout keeps the one-line summary).
+        const started = Date.now();
+        const summary = await ingestContactsFile(records.pgPool(), path, {
+          progressEvery: PROGRESS_EVERY,
+          onProgress: ({ phase, rowsRead }) => {
+            if (rowsRead < PROGRESS_EVERY) return; // a small file needs no progress
+            const seconds = ((Date.now() - started) / 1000).toFixed(1);
+            process.stderr.write(
+              phase === 'staging'
+                ? `  ${rowsRead.toLocaleString('en-US')} rows read and staged (${seconds} s)\n`
+                : `  ${rowsRead.toLocaleString('en-US')} rows staged; merging into the records tables (${seconds} s)\n`,
+            );
+          },
+        });
         (summary.status === 'loaded' || summary.status === 'duplicate'
           ? process.stdout
           : process.stderr
@@ -78,7 +94,10 @@ runCommands('records-loader', {
       const loop = (async () => {
         while (running) {
           for (const path of scanner.readyFiles()) {
-            const summary = await ingestContactsFile(records.pgPool(), path);
+            const summary = await ingestContactsFile(records.pgPool(), path, {
+              progressEvery: PROGRESS_EVERY,
+              onProgress: (progress) => logger.info({ file: basename(path), ...progress }, 'ingesting'),
+            });
             const ok = summary.status === 'loaded' || summary.status === 'duplicate';
             const moved = moveTo(ok ? folders.processed : folders.failed, path);
             scanner.forget(path);

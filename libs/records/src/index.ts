@@ -11,7 +11,13 @@ export {
   type RowCheck,
 } from './contacts/contact-row';
 export { RECORDS_MIGRATIONS, RECORDS_ROLE } from './migrations';
-export { ingestContactsFile, type IngestionStatus, type IngestionSummary } from './ingest/ingest-file';
+export {
+  ingestContactsFile,
+  type IngestionProgress,
+  type IngestionStatus,
+  type IngestionSummary,
+  type IngestOptions,
+} from './ingest/ingest-file';
 export { SAMPLE_CONTACTS_CSV } from './contacts/sample';
 export {
   CONTACT_LIST_DEFAULT_LIMIT,

@@ -57,6 +57,26 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     ]);
   });
 
+  it('reports progress while staging and when the merge starts', async () => {
+    const rows = Array.from({ length: 5 }, (_, i) => `P${i},Q${i},,,,CA,,,,progress${i}@example.com,Sales`);
+    const seen: unknown[] = [];
+    const summary = await ingestContactsFile(
+      db.pgPool(),
+      write('progress.csv', [HEADER, ...rows].join('\n')),
+      {
+        progressEvery: 2,
+        onProgress: (progress) => seen.push(progress),
+      },
+    );
+    expect(summary).toMatchObject({ status: 'loaded', rowsRead: 5, inserted: 5 });
+    expect(seen).toEqual([
+      { phase: 'staging', rowsRead: 2 },
+      { phase: 'staging', rowsRead: 4 },
+      { phase: 'merging', rowsRead: 5 },
+    ]);
+    await db.pgPool().query(`DELETE FROM records.people WHERE email LIKE 'progress%'`);
+  });
+
   it('changes nothing when the same file comes again', async () => {
     const before = await db.pgPool().query('SELECT * FROM records.people ORDER BY id');
     const summary = await ingestContactsFile(db.pgPool(), SAMPLE_CONTACTS_CSV);

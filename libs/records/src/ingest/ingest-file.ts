@@ -138,7 +138,22 @@ async function record(
  * A file whose content was already loaded changes nothing; a file with a bad header is rejected
  * whole. Every file gets a row in records.ingestions.
  */
-export async function ingestContactsFile(pool: Pool, path: string): Promise<IngestionSummary> {
+/** Where a long ingestion is: rows staged so far, then the set-wise merge (which reports no steps). */
+export type IngestionProgress =
+  { phase: 'staging'; rowsRead: number } | { phase: 'merging'; rowsRead: number };
+
+export interface IngestOptions {
+  /** Called every `progressEvery` rows while staging, and once when the merge starts. */
+  onProgress?: (progress: IngestionProgress) => void;
+  progressEvery?: number;
+}
+
+export async function ingestContactsFile(
+  pool: Pool,
+  path: string,
+  options: IngestOptions = {},
+): Promise<IngestionSummary> {
+  const progressEvery = options.progressEvery ?? 100_000;
   const file = basename(path);
   const sha256 = await sha256Of(path);
   const empty = { file, sha256, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
@@ -176,6 +191,7 @@ export async function ingestContactsFile(pool: Pool, path: string): Promise<Inge
         continue;
       }
       rowsRead++;
+      if (rowsRead % progressEvery === 0) options.onProgress?.({ phase: 'staging', rowsRead });
       const check = checkContactRow(rec.fields);
       if (check.ok) batches.rows.push({ line: rec.line, row: check.row });
       else {
@@ -187,6 +203,7 @@ export async function ingestContactsFile(pool: Pool, path: string): Promise<Inge
     if (!header) throw new HeaderError('the file is empty');
     await batches.drain();
 
+    options.onProgress?.({ phase: 'merging', rowsRead });
     await client.query(ANALYZE_STAGING);
     await client.query(MERGE_LOOKUPS);
     // The people this file names stay as read until commit: an API write to one of them waits, so
