@@ -10,7 +10,7 @@ import {
   type MatrixRow,
 } from '../workbook/matrix-sheet';
 import { XlsxWorkbook } from '../xlsx/xlsx-workbook';
-import { fileVersion } from './file-version';
+import { snapshotFile } from './file-version';
 
 export const MATRIX_SHEET = 'Matriz de adyacencia';
 export const ACTORS_SHEET = 'Lista de actores';
@@ -66,7 +66,20 @@ export async function loadWorkbook(
   path: string,
   options: LoadOptions = {},
 ): Promise<LoadSummary> {
-  const file = await fileVersion(path);
+  const snapshot = await snapshotFile(path);
+  try {
+    return await loadSnapshot(store, snapshot.path, snapshot.file, options);
+  } finally {
+    await snapshot.remove();
+  }
+}
+
+async function loadSnapshot(
+  store: RelationsStore,
+  path: string,
+  file: LoadFile,
+  options: LoadOptions,
+): Promise<LoadSummary> {
   const workbook = await XlsxWorkbook.open(path);
   const matrixSheet = findSheet(workbook, MATRIX_SHEET);
   if (!matrixSheet) {
