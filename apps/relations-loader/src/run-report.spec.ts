@@ -42,7 +42,9 @@ describe('run report', () => {
     );
     expect(lines[1]).toBe('  rejected "Matriz de adyacencia"!C3 = "x": relation must be 0, 1 or blank');
     expect(lines).toHaveLength(1 + 20 + 2);
-    expect(lines[21]).toBe('  ... and 2 more rejects (table load_rejects, load_id 2; it keeps the first 10,000)');
+    expect(lines[21]).toBe(
+      '  ... and 2 more rejects (table load_rejects, load_id 2; it keeps the first 10,000)',
+    );
     expect(lines[22]).toBe('  note: no sheet "Lista de actores": names unchanged');
   });
 
