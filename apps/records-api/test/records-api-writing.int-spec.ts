@@ -1,0 +1,230 @@
+import { NEW_CONTACT, type Contact, type ErrorBody, useRecordsApi } from './records-api-harness';
+
+describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_POSTGRES_URL is unset)', () => {
+  const { call, okJson, sql, idOf, etagOf } = useRecordsApi('records_api_writing');
+
+  describe('writing (admin)', () => {
+    it('POST creates a contact with its departments: 201, Location, ETag, normalized state and email', async () => {
+      const response = await call('admin', 'POST', '/v1/contacts', NEW_CONTACT);
+      const created = await okJson<Contact>(response, 201);
+      expect(created).toMatchObject({
+        state: 'NY',
+        email: 'ada@example.com',
+        zip: '01234',
+        departments: ['Research', 'Sales'],
+        version: 1,
+        phone2: null,
+      });
+      expect(created.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Math.abs(Date.parse(created.created_at) - Date.now())).toBeLessThan(60_000);
+      expect(response.headers.get('location')).toBe(`/v1/contacts/${created.id}`);
+      expect(response.headers.get('etag')).toBe(`"${created.id}.1"`);
+      const links = await sql<{ name: string }>(
+        `SELECT d.name FROM records.person_departments pd JOIN records.departments d ON d.id = pd.department_id
+         WHERE pd.person_id = $1 ORDER BY d.name`,
+        [created.id],
+      );
+      expect(links.map((l) => l.name)).toEqual(['Research', 'Sales']);
+      expect(await okJson(await call('reader', 'GET', `/v1/contacts/${created.id}`))).toEqual(created);
+    });
+
+    it('POST answers 422 naming each bad field and writes nothing', async () => {
+      const before = await sql('SELECT count(*) AS n FROM records.people');
+      const response = await call('admin', 'POST', '/v1/contacts', {
+        ...NEW_CONTACT,
+        email: 'not-an-email',
+        state: 'Cal',
+        zip: '8014',
+        nickname: 'Ada',
+        last_name: '  ',
+      });
+      expect(response.status).toBe(422);
+      const details = ((await response.json()) as ErrorBody).details!;
+      expect(details.map((d) => d.field).sort()).toEqual(['email', 'last_name', 'nickname', 'state', 'zip']);
+      expect(details.find((d) => d.field === 'state')!.message).toMatch(/2 letters/);
+      for (const state of ['L1', 'ny ', 'N', 'NYC', '']) {
+        const bad = await call('admin', 'POST', '/v1/contacts', { ...NEW_CONTACT, email: 'x@y.org', state });
+        expect(bad.status).toBe(422);
+      }
+      const missing = await call('admin', 'POST', '/v1/contacts', { first_name: 'Only' });
+      expect(((await missing.json()) as ErrorBody).details!.map((d) => d.field).sort()).toEqual([
+        'departments',
+        'email',
+        'last_name',
+        'state',
+      ]);
+      expect(await sql('SELECT count(*) AS n FROM records.people')).toEqual(before);
+    });
+
+    it('POST with an email already used (any case) -> 409, nothing written', async () => {
+      const before = await sql('SELECT count(*) AS n FROM records.people');
+      const response = await call('admin', 'POST', '/v1/contacts', {
+        ...NEW_CONTACT,
+        email: 'JBUTT@gmail.com',
+      });
+      expect(response.status).toBe(409);
+      expect(((await response.json()) as ErrorBody).message).toMatch(/jbutt@gmail.com already exists/);
+      expect(await sql('SELECT count(*) AS n FROM records.people')).toEqual(before);
+    });
+
+    it('PATCH with the current ETag changes the fields given, replaces departments, bumps version and ETag', async () => {
+      const id = await idOf('josephine_darakjy@darakjy.org');
+      const etag = await etagOf(id);
+      const response = await call(
+        'admin',
+        'PATCH',
+        `/v1/contacts/${id}`,
+        { city: 'Detroit', state: 'mi', company_name: null, departments: ['Legal'] },
+        { 'if-match': etag },
+      );
+      const changed = await okJson<Contact>(response);
+      expect(changed).toMatchObject({
+        first_name: 'Josephine',
+        city: 'Detroit',
+        state: 'MI',
+        company_name: null,
+        departments: ['Legal'],
+        version: 2,
+      });
+      expect(response.headers.get('etag')).toBe(`"${id}.2"`);
+      const [row] = await sql<{ city: string; company_id: number | null; version: number }>(
+        'SELECT city, company_id, version FROM records.people WHERE id = $1',
+        [id],
+      );
+      expect(row).toEqual({ city: 'Detroit', company_id: null, version: 2 });
+    });
+
+    it('PATCH/DELETE: 428 without If-Match, 412 with a stale ETag, 404 for an unknown id, nothing changed', async () => {
+      const id = await idOf('art@venere.org');
+      const before = await sql('SELECT * FROM records.people WHERE id = $1', [id]);
+      expect((await call('admin', 'PATCH', `/v1/contacts/${id}`, { city: 'X' })).status).toBe(428);
+      expect((await call('admin', 'DELETE', `/v1/contacts/${id}`)).status).toBe(428);
+      for (const stale of [`"${id}.7"`, `W/"${id}.1"`, `"1${id}.1"`]) {
+        expect(
+          (await call('admin', 'PATCH', `/v1/contacts/${id}`, { city: 'X' }, { 'if-match': stale })).status,
+        ).toBe(412);
+        expect(
+          (await call('admin', 'DELETE', `/v1/contacts/${id}`, undefined, { 'if-match': stale })).status,
+        ).toBe(412);
+      }
+      expect(
+        (await call('admin', 'PATCH', `/v1/contacts/${id}`, { city: 'X' }, { 'if-match': 'nonsense' }))
+          .status,
+      ).toBe(400);
+      expect(await sql('SELECT * FROM records.people WHERE id = $1', [id])).toEqual(before);
+      expect(
+        (await call('admin', 'PATCH', '/v1/contacts/999999', { city: 'X' }, { 'if-match': '*' })).status,
+      ).toBe(404);
+      expect(
+        (await call('admin', 'DELETE', '/v1/contacts/999999', undefined, { 'if-match': '*' })).status,
+      ).toBe(404);
+    });
+
+    it('PATCH: 422 per bad field (null for a required field too), 409 for another contact email', async () => {
+      const id = await idOf('art@venere.org');
+      const etag = await etagOf(id);
+      const bad = await call(
+        'admin',
+        'PATCH',
+        `/v1/contacts/${id}`,
+        { state: 'New Jersey', email: 'art at venere', first_name: null, departments: [], id: 5 },
+        { 'if-match': etag },
+      );
+      expect(bad.status).toBe(422);
+      expect(((await bad.json()) as ErrorBody).details!.map((d) => d.field).sort()).toEqual([
+        'departments',
+        'email',
+        'first_name',
+        'id',
+        'state',
+      ]);
+      const duplicate = await call(
+        'admin',
+        'PATCH',
+        `/v1/contacts/${id}`,
+        { email: 'jbutt@gmail.com' },
+        { 'if-match': etag },
+      );
+      expect(duplicate.status).toBe(409);
+      expect(await etagOf(id)).toBe(etag);
+    });
+
+    it('PATCH that changes nothing keeps the version (and every ETag); department names match any case', async () => {
+      const id = await idOf('kris@gmail.com');
+      const etag = await etagOf(id);
+      const [stored] = await sql<{ city: string }>('SELECT city FROM records.people WHERE id = $1', [id]);
+      for (const body of [{}, { city: stored!.city }]) {
+        const same = await call('admin', 'PATCH', `/v1/contacts/${id}`, body, { 'if-match': etag });
+        expect(same.status).toBe(200);
+        expect(same.headers.get('etag')).toBe(etag);
+      }
+      const departments = await sql<{ n: number }>('SELECT count(*)::int AS n FROM records.departments');
+      const relinked = await okJson<Contact>(
+        await call(
+          'admin',
+          'PATCH',
+          `/v1/contacts/${id}`,
+          { departments: ['sales', 'SALES', 'Marketing'] },
+          { 'if-match': etag },
+        ),
+      );
+      expect(relinked.departments).toEqual(['Marketing', 'Sales']);
+      expect(await sql('SELECT count(*)::int AS n FROM records.departments')).toEqual(departments);
+    });
+
+    it('concurrent writes naming the same departments in different orders neither wait on each other nor deadlock', async () => {
+      const emails = (
+        await sql<{ email: string }>('SELECT email FROM records.people ORDER BY id LIMIT 12')
+      ).map((r) => r.email);
+      const orders = [
+        ['Sales', 'Marketing', 'Finances', 'New Dept A'],
+        ['New Dept A', 'Finances', 'Marketing', 'Sales'],
+      ];
+      const responses = await Promise.all(
+        emails.map(async (email, i) => {
+          const id = await idOf(email);
+          return call(
+            'admin',
+            'PATCH',
+            `/v1/contacts/${id}`,
+            { departments: orders[i % 2] },
+            { 'if-match': '*' },
+          );
+        }),
+      );
+      expect(responses.map((r) => r.status)).toEqual(emails.map(() => 200));
+      expect(
+        await sql(`SELECT count(*)::int AS n FROM records.departments WHERE lower(name) = 'new dept a'`),
+      ).toEqual([{ n: 1 }]);
+    });
+
+    it('two concurrent PATCHes with the same ETag: one wins, the other gets 412', async () => {
+      const id = await idOf('lpaprocki@hotmail.com');
+      const etag = await etagOf(id);
+      const responses = await Promise.all(
+        ['Alpha', 'Beta'].map((city) =>
+          call('admin', 'PATCH', `/v1/contacts/${id}`, { city }, { 'if-match': etag }),
+        ),
+      );
+      const statuses = responses.map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 412]);
+      const winner = (await responses.find((r) => r.status === 200)!.json()) as Contact;
+      const [row] = await sql<{ city: string; version: number }>(
+        'SELECT city, version FROM records.people WHERE id = $1',
+        [id],
+      );
+      expect(row).toEqual({ city: winner.city, version: 2 });
+    });
+
+    it('DELETE with the current ETag removes the contact and its department links: 204, then 404', async () => {
+      const id = await idOf('sage_wieser@cox.net');
+      const response = await call('admin', 'DELETE', `/v1/contacts/${id}`, undefined, {
+        'if-match': await etagOf(id),
+      });
+      expect(response.status).toBe(204);
+      expect(await response.text()).toBe('');
+      expect((await call('reader', 'GET', `/v1/contacts/${id}`)).status).toBe(404);
+      expect(await sql('SELECT * FROM records.person_departments WHERE person_id = $1', [id])).toEqual([]);
+    });
+  });
+});
