@@ -3,6 +3,7 @@ import { StoredRelations, UNKNOWN, type PairChanges } from '../diff/relation-dif
 import type { PersonRecord } from '../diff/people-merge';
 import type { CellReject } from '../workbook/cell-values';
 import {
+  loadCountValues,
   chunks,
   LOAD_LOCK,
   LoadInProgressError,
@@ -170,17 +171,7 @@ class MysqlRelationsSession implements RelationsSession {
     await this.query(
       `UPDATE loads SET finished_at = UTC_TIMESTAMP(3), cells_read = ?, added = ?, changed = ?, unchanged = ?,
          cleared = ?, rejected = ?, people_added = ?, people_updated = ? WHERE id = ?`,
-      [
-        counts.cellsRead,
-        counts.added,
-        counts.changed,
-        counts.unchanged,
-        counts.cleared,
-        counts.rejected,
-        counts.peopleAdded,
-        counts.peopleUpdated,
-        loadId,
-      ],
+      [...loadCountValues(counts), loadId],
     );
   }
 

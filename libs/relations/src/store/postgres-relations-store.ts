@@ -3,6 +3,7 @@ import { StoredRelations, UNKNOWN, type PairChanges } from '../diff/relation-dif
 import type { PersonRecord } from '../diff/people-merge';
 import type { CellReject } from '../workbook/cell-values';
 import {
+  loadCountValues,
   chunks,
   LOAD_LOCK,
   LoadInProgressError,
@@ -152,17 +153,7 @@ class PostgresRelationsSession implements RelationsSession {
     await this.client.query(
       `UPDATE relations.loads SET finished_at = clock_timestamp(), cells_read = $2, added = $3, changed = $4,
          unchanged = $5, cleared = $6, rejected = $7, people_added = $8, people_updated = $9 WHERE id = $1`,
-      [
-        loadId,
-        counts.cellsRead,
-        counts.added,
-        counts.changed,
-        counts.unchanged,
-        counts.cleared,
-        counts.rejected,
-        counts.peopleAdded,
-        counts.peopleUpdated,
-      ],
+      [loadId, ...loadCountValues(counts)],
     );
   }
 

@@ -107,3 +107,17 @@ export function loadRecord(row: LoadRow): LoadRecord {
     peopleUpdated: Number(row.people_updated),
   };
 }
+
+/** A load's counts in the order of the loads columns cells_read .. people_updated (both dialects). */
+export function loadCountValues(counts: LoadCounts): number[] {
+  return [
+    counts.cellsRead,
+    counts.added,
+    counts.changed,
+    counts.unchanged,
+    counts.cleared,
+    counts.rejected,
+    counts.peopleAdded,
+    counts.peopleUpdated,
+  ];
+}
