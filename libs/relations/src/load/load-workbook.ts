@@ -1,4 +1,11 @@
-import { addCounts, diffRows, emptyCounts, type DiffCounts } from '../diff/relation-diff';
+import {
+  addCounts,
+  diffRows,
+  emptyCounts,
+  StoredRelations,
+  type DiffCounts,
+  type PairChanges,
+} from '../diff/relation-diff';
 import { labelDisagreements, mergePeople, type PersonFacts, type PersonRecord } from '../diff/people-merge';
 import type { LoadCounts, LoadFile, RelationsSession, RelationsStore } from '../store/relations-store';
 import { ActorList } from '../workbook/actor-list';
@@ -11,6 +18,8 @@ import {
 } from '../workbook/matrix-sheet';
 import { XlsxWorkbook } from '../xlsx/xlsx-workbook';
 import { snapshotFile } from './file-version';
+
+type AddToEmpty = NonNullable<RelationsSession['addToEmpty']>;
 
 export const MATRIX_SHEET = 'Matriz de adyacencia';
 export const ACTORS_SHEET = 'Lista de actores';
@@ -113,6 +122,7 @@ class WorkbookLoad {
   private readonly counts: DiffCounts = emptyCounts();
   private readonly notes: string[] = [];
   private before = new Map<number, PersonRecord>();
+  private header: MatrixHeader | undefined;
   private rowsDone = 0;
 
   constructor(
@@ -136,83 +146,128 @@ class WorkbookLoad {
     if (missing.length > 0) await this.session.ensurePeople(this.loadId, missing);
   }
 
-  private async onHeader(header: MatrixHeader): Promise<void> {
+  /** Column labels of the header (pure: the header's people are ensured with the first batch). */
+  private noteHeader(header: MatrixHeader): MatrixHeader {
     header.ids.forEach((id, position) => {
       if (id === 0) return;
       const fact = this.fact(id);
       const label = header.labels[position];
       if (label !== undefined) fact.columnLabel = label;
     });
-    await this.ensure([...header.positionOf.keys()]);
+    return header;
+  }
+
+  /** Every person id the load's pairs can name: the header's columns and the rows read so far. */
+  private pairPeople(header: MatrixHeader): number[] {
+    return [...header.positionOf.keys(), ...this.rowPersons];
+  }
+
+  private progress(rows: number): void {
+    this.rowsDone += rows;
+    this.options.onProgress?.(this.rowsDone);
+  }
+
+  /** The matrix's accepted rows in batches of about `batchCells` cells (the header is read first). */
+  private async *batches(
+    workbook: XlsxWorkbook,
+  ): AsyncGenerator<{ rows: MatrixRow[]; header: MatrixHeader }> {
+    const batchCells = this.options.batchCells ?? 200_000;
+    let header: MatrixHeader | undefined;
+    let rows: MatrixRow[] = [];
+    for await (const sheetRow of workbook.rows(this.matrix.sheet)) {
+      const row = this.matrix.accept(sheetRow);
+      if (!row) continue;
+      header ??= this.noteHeader(this.matrix.header!);
+      this.rowPersons.push(row.person);
+      if (row.label !== undefined) this.fact(row.person).rowLabel = row.label;
+      rows.push(row);
+      if (rows.length * header.ids.length >= batchCells) {
+        yield { rows, header };
+        rows = [];
+      }
+    }
+    header ??= this.noteHeader(this.matrix.finish());
+    this.header = header;
+    if (rows.length > 0) yield { rows, header };
   }
 
   private async applyBatch(rows: MatrixRow[], header: MatrixHeader): Promise<void> {
     this.options.signal?.throwIfAborted();
-    const persons = rows.map((row) => row.person);
-    await this.ensure(persons);
-    const stored = await this.session.storedRelations(persons);
+    await this.ensure(this.pairPeople(header));
+    const stored = await this.session.storedRelations(rows.map((row) => row.person));
     const { changes, counts } = diffRows(rows, header, stored, {
       keepAbsentColumns: this.matrix.columnIdRejects > 0,
     });
     await this.session.writeChanges(this.loadId, changes);
     addCounts(this.counts, counts);
-    this.rowsDone += rows.length;
-    this.options.onProgress?.(this.rowsDone);
+    this.progress(rows.length);
   }
 
   /**
-   * Streams the matrix in batches. Parsing the next batch overlaps the database's work on the
+   * Diffs and writes batch by batch. Parsing the next batch overlaps the database's work on the
    * previous one; at most one batch is in flight.
    */
-  async readMatrix(workbook: XlsxWorkbook): Promise<void> {
-    this.before = await this.session.readPeople();
-    const batchCells = this.options.batchCells ?? 200_000;
-    let header: MatrixHeader | undefined;
-    let batch: MatrixRow[] = [];
+  private async applyBatches(workbook: XlsxWorkbook): Promise<void> {
     let inFlight: Promise<void> = Promise.resolve();
-    const send = async () => {
-      await inFlight;
-      const rows = batch;
-      batch = [];
-      inFlight = this.applyBatch(rows, header!);
-      inFlight.catch(() => undefined); // awaited later; this only avoids an unhandled rejection meanwhile
-    };
     try {
-      for await (const sheetRow of workbook.rows(this.matrix.sheet)) {
-        const row = this.matrix.accept(sheetRow);
-        if (!row) continue;
-        if (!header) {
-          header = this.matrix.header!;
-          await this.onHeader(header);
-        }
-        this.rowPersons.push(row.person);
-        const fact = this.fact(row.person);
-        if (row.label !== undefined) fact.rowLabel = row.label;
-        batch.push(row);
-        if (batch.length * header.ids.length >= batchCells) await send();
+      for await (const { rows, header } of this.batches(workbook)) {
+        await inFlight;
+        inFlight = this.applyBatch(rows, header);
+        inFlight.catch(() => undefined); // awaited below; this only avoids an unhandled rejection meanwhile
       }
+      await inFlight;
     } catch (error) {
       // Nothing may still be writing when the session rolls back and returns its connection:
       // a statement sent after that would run outside the transaction.
       await inFlight.catch(() => undefined);
       throw error;
     }
-    if (!header) {
-      header = this.matrix.finish();
-      await this.onHeader(header);
+  }
+
+  /** Every known cell as an addition (nothing is stored), batch by batch, counted as it streams. */
+  private async *additions(workbook: XlsxWorkbook): AsyncGenerator<PairChanges> {
+    const nothingStored = new StoredRelations();
+    for await (const { rows, header } of this.batches(workbook)) {
+      this.options.signal?.throwIfAborted();
+      const { changes, counts } = diffRows(rows, header, nothingStored);
+      addCounts(this.counts, counts);
+      this.progress(rows.length);
+      yield changes;
     }
-    if (batch.length > 0) await send();
-    await inFlight;
+  }
+
+  /**
+   * A load onto an empty relations table, on a store with a bulk path: all pairs stream into one
+   * statement while the workbook is read; their people are inserted right after, in the same
+   * transaction (the store defers those references; see RelationsSession.addToEmpty).
+   */
+  private async addAllToEmpty(workbook: XlsxWorkbook, addToEmpty: AddToEmpty): Promise<void> {
+    const written = await addToEmpty(this.loadId, this.additions(workbook));
+    if (written !== this.counts.added) {
+      throw new Error(`the bulk load wrote ${written} pairs for ${this.counts.added} additions`);
+    }
+    await this.ensure(this.pairPeople(this.header!));
+    this.notes.push(
+      `the relations table was empty: ${written.toLocaleString('en-US')} pairs bulk-loaded in one statement`,
+    );
+  }
+
+  async readMatrix(workbook: XlsxWorkbook): Promise<void> {
+    this.before = await this.session.readPeople();
+    const addToEmpty = this.session.addToEmpty?.bind(this.session);
+    const fresh = addToEmpty !== undefined && (await this.session.relationsEmpty());
+    if (fresh) await this.addAllToEmpty(workbook, addToEmpty);
+    else await this.applyBatches(workbook);
     if (this.matrix.cellsRead === 0) {
       // Loading it would clear every stored relation (a pair known before and blank now is cleared).
       throw new WorkbookLayoutError(
         `sheet "${this.matrix.sheet}" has no 0 or 1 in any cell: refusing to load an empty matrix`,
       );
     }
-    if (this.matrix.rowIdRejects === 0) {
-      this.counts.cleared += await this.session.clearPeopleWithoutRow(this.loadId, this.rowPersons);
-    } else {
+    if (this.matrix.rowIdRejects > 0) {
       this.notes.push('relations of people without a row were kept: the file has rejected row ids');
+    } else if (!fresh) {
+      this.counts.cleared += await this.session.clearPeopleWithoutRow(this.loadId, this.rowPersons);
     }
     if (this.matrix.columnIdRejects > 0) {
       this.notes.push('relations to people without a column were kept: the file has rejected column ids');

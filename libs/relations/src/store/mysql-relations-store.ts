@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { Readable, type Writable } from 'node:stream';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { StoredRelations, UNKNOWN, type PairChanges } from '../diff/relation-diff';
 import type { PersonRecord } from '../diff/people-merge';
@@ -37,9 +39,9 @@ function intList(values: readonly number[]): string {
 class MysqlRelationsSession implements RelationsSession {
   private open = true;
 
-  constructor(private readonly runner: QueryRunner) {}
+  constructor(protected readonly runner: QueryRunner) {}
 
-  private query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T> {
+  protected query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T> {
     return this.runner.query(sql, parameters) as Promise<T>;
   }
 
@@ -76,6 +78,11 @@ class MysqlRelationsSession implements RelationsSession {
         `INSERT INTO people (id, created_load_id, updated_load_id) VALUES ${values} ON DUPLICATE KEY UPDATE id = id`,
       );
     }
+  }
+
+  async relationsEmpty(): Promise<boolean> {
+    const rows = await this.query<unknown[]>('SELECT 1 FROM relations LIMIT 1');
+    return rows.length === 0;
   }
 
   async storedRelations(persons: readonly number[]): Promise<StoredRelations> {
@@ -195,6 +202,116 @@ class MysqlRelationsSession implements RelationsSession {
   }
 }
 
+/** The part of mysql2's connection (TypeORM's `databaseConnection`) that LOAD DATA LOCAL needs. */
+interface Mysql2Connection {
+  query(
+    options: { sql: string; infileStreamFactory: () => Readable },
+    callback: (error: Error | null, result?: { affectedRows: number; warningStatus?: number }) => void,
+  ): void;
+  stream: Writable;
+}
+
+/** Client-side bytes waiting for the server before the file stream pauses (mysql2 itself never pauses it). */
+const INFILE_BUFFER_BYTES = 8 * 1024 * 1024;
+
+/** Writes a non-negative integer's ASCII digits at `at`; returns the position after them. */
+function writeDigits(buffer: Buffer, at: number, value: number): number {
+  if (value < 10) {
+    buffer[at] = 48 + value;
+    return at + 1;
+  }
+  const end = writeDigits(buffer, at, Math.floor(value / 10));
+  buffer[end] = 48 + (value % 10);
+  return end + 1;
+}
+
+/** `person TAB related TAB value LF` for each addition (ids are int32, so a line is at most 25 bytes). */
+export function additionLines(changes: PairChanges): Buffer {
+  const buffer = Buffer.allocUnsafe(changes.length * 25);
+  let at = 0;
+  for (let i = 0; i < changes.length; i++) {
+    const value = changes.after[i]!;
+    if (changes.before[i] !== UNKNOWN || value === UNKNOWN) {
+      throw new Error('a load onto an empty relations table can only add pairs');
+    }
+    at = writeDigits(buffer, at, changes.persons[i]!);
+    buffer[at++] = 9;
+    at = writeDigits(buffer, at, changes.related[i]!);
+    buffer[at++] = 9;
+    buffer[at++] = 48 + value;
+    buffer[at++] = 10;
+  }
+  return buffer.subarray(0, at);
+}
+
+/** The lines of every batch, waiting whenever more than INFILE_BUFFER_BYTES wait in the socket. */
+async function* infileChunks(batches: AsyncIterable<PairChanges>, socket: Writable): AsyncGenerator<Buffer> {
+  for await (const changes of batches) {
+    if (socket.writableLength > INFILE_BUFFER_BYTES) await once(socket, 'drain');
+    yield additionLines(changes);
+  }
+}
+
+/**
+ * A session on a server that accepts LOAD DATA LOCAL (MariaDB's default; MySQL 8 needs local_infile
+ * ON): a load onto an empty relations table streams all its pairs in one statement (see addToEmpty).
+ */
+class MysqlBulkRelationsSession extends MysqlRelationsSession {
+  /**
+   * Streams every addition into the empty relations table with one LOAD DATA LOCAL, then writes the
+   * history from the table in one INSERT ... SELECT. Foreign-key and unique checks are off for these
+   * two statements only, which lets InnoDB bulk-load the empty tables (sorted index builds, no
+   * per-row undo) instead of checking row by row. What the checks would catch cannot happen here:
+   * every pair is (row id, column id) of the file, ids are unique per file (a repeated id is a
+   * reject), and the caller inserts every such id into people before committing (all in this
+   * transaction, under the load lock). LOAD DATA LOCAL turns errors into warnings, so the rows the
+   * server took are counted against the rows sent, and any difference fails the load.
+   */
+  async addToEmpty(loadId: number, batches: AsyncIterable<PairChanges>): Promise<number> {
+    const connection = (this.runner as unknown as { databaseConnection: Mysql2Connection })
+      .databaseConnection;
+    let sent = 0;
+    const counted = async function* () {
+      for await (const changes of batches) {
+        sent += changes.length;
+        yield changes;
+      }
+    };
+    let failed: unknown;
+    await this.query('SET SESSION foreign_key_checks = 0, unique_checks = 0');
+    try {
+      const result = await new Promise<{ affectedRows: number; warningStatus?: number }>((resolve, reject) =>
+        connection.query(
+          {
+            sql: `LOAD DATA LOCAL INFILE 'relations.tsv' INTO TABLE relations
+                  FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' (person_id, related_person_id, value)`,
+            infileStreamFactory: () => Readable.from(infileChunks(counted(), connection.stream)),
+          },
+          (error, loaded) => (error ? reject(error) : resolve(loaded!)),
+        ),
+      );
+      if (result.affectedRows !== sent || (result.warningStatus ?? 0) > 0) {
+        throw new Error(
+          `LOAD DATA took ${result.affectedRows} of ${sent} pairs (${result.warningStatus ?? 0} warnings)`,
+        );
+      }
+      await this.query(
+        `INSERT INTO relation_changes (load_id, person_id, related_person_id, old_value, new_value)
+         SELECT ${int(loadId)}, person_id, related_person_id, NULL, value FROM relations`,
+      );
+      return sent;
+    } catch (error) {
+      failed = error;
+      throw error;
+    } finally {
+      // Never hidden behind a failure to restore (a broken connection fails both).
+      await this.query('SET SESSION foreign_key_checks = 1, unique_checks = 1').catch((restore: unknown) => {
+        if (failed === undefined) throw restore;
+      });
+    }
+  }
+}
+
 /** The relations tables on MySQL / MariaDB (in the URL's database), through TypeORM's mysql2 pool. */
 export class MysqlRelationsStore implements RelationsStore {
   readonly kind = 'mysql' as const;
@@ -205,6 +322,7 @@ export class MysqlRelationsStore implements RelationsStore {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let locked = false;
+    let bulk: boolean;
     try {
       const [row] = (await runner.query(`SELECT GET_LOCK(${LOCK_NAME}, 0) AS locked`, [LOAD_LOCK])) as {
         locked: number;
@@ -213,6 +331,8 @@ export class MysqlRelationsStore implements RelationsStore {
       if (!locked) throw new LoadInProgressError('another load of the relations database is running');
       // One person's packed relations can exceed the 1 MB default of GROUP_CONCAT.
       await runner.query('SET SESSION group_concat_max_len = 4294967295');
+      const [infile] = (await runner.query('SELECT @@local_infile AS enabled')) as { enabled: number }[];
+      bulk = Number(infile?.enabled) === 1;
       await runner.startTransaction();
     } catch (error) {
       // A named lock belongs to the connection: never hand it back to the pool still held.
@@ -220,7 +340,7 @@ export class MysqlRelationsStore implements RelationsStore {
       await runner.release();
       throw error;
     }
-    return new MysqlRelationsSession(runner);
+    return bulk ? new MysqlBulkRelationsSession(runner) : new MysqlRelationsSession(runner);
   }
 
   async recentLoads(limit: number): Promise<LoadRecord[]> {

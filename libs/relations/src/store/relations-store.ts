@@ -47,6 +47,15 @@ export interface RelationsSession {
   readPeople(): Promise<Map<number, PersonRecord>>;
   /** Inserts bare rows for ids not stored yet (so relations can reference them before names are known). */
   ensurePeople(loadId: number, ids: readonly number[]): Promise<void>;
+  /** True when the relations table holds no pair (a first load, or after everything was cleared). */
+  relationsEmpty(): Promise<boolean>;
+  /**
+   * Optional bulk path for a load that starts on an empty relations table, where every known cell is
+   * an addition: streams all of `batches` (additions only) into the table in one statement, records
+   * each in the history, and returns how many pairs were written. Referential checks of the pairs'
+   * people may be deferred to the caller, which must ensure every person id before committing.
+   */
+  addToEmpty?(loadId: number, batches: AsyncIterable<PairChanges>): Promise<number>;
   /** Every stored relation of these people (as row persons). */
   storedRelations(persons: readonly number[]): Promise<StoredRelations>;
   /** Applies pair changes: upserts known values, deletes cleared ones, and records each in the history. */
