@@ -158,6 +158,18 @@ export async function relationsBench(mysqlUrl: string, opsUrl?: string): Promise
         floorMethod = floor.method;
         await recreate(DATABASE);
         freshRuns.push(await runLoader(fresh, env));
+        // A fast but incomplete load must not pass: every cell is a relation and a history row.
+        const check = await createConnection(url);
+        try {
+          const load = await lastLoad(check);
+          if (load.written !== cells || load.history !== cells) {
+            throw new Error(
+              `fresh load wrote ${load.written} relations and ${load.history} history rows of ${cells}`,
+            );
+          }
+        } finally {
+          await check.end();
+        }
       }
       floors.push((await floorMs(floorConnection, SIZE)).ms);
     } finally {

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RELATIONS_SAMPLE_XLSX, XlsxWorkbook, ZipFormatError, type CellValue } from '../src';
@@ -76,5 +76,39 @@ describe('XlsxWorkbook (streaming) against exceljs', () => {
 
   it('rejects a file that is not a workbook', async () => {
     await expect(XlsxWorkbook.open(__filename)).rejects.toThrow(ZipFormatError);
+  });
+
+  // Linux shows a process's open files in /proc/self/fd.
+  (existsSync('/proc/self/fd') ? it : it.skip)('closes the file when a reader stops early', async () => {
+    // A sheet larger than one read of the file (256 KB compressed), so the file is still open then.
+    const dir = mkdtempSync(join(tmpdir(), 'caudal-xlsx-'));
+    const path = join(dir, 'large.xlsx');
+    try {
+      const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path });
+      const sheet = writer.addWorksheet('Large');
+      for (let r = 1; r <= 400; r++) {
+        sheet.addRow(Array.from({ length: 300 }, (_, c) => (r * 7919 + c * 104_729) % 1000)).commit();
+      }
+      await sheet.commit();
+      await writer.commit();
+      const openOnFile = () =>
+        readdirSync('/proc/self/fd').filter((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`) === realpathSync(path);
+          } catch {
+            return false; // closed meanwhile
+          }
+        }).length;
+      const workbook = await XlsxWorkbook.open(path);
+      let rows = 0;
+      for await (const row of workbook.rows('Large')) {
+        expect(row.values).toHaveLength(300);
+        if (++rows === 3) break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the file closes asynchronously
+      expect(openOnFile()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

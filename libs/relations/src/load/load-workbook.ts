@@ -7,7 +7,13 @@ import {
   type PairChanges,
 } from '../diff/relation-diff';
 import { labelDisagreements, mergePeople, type PersonFacts, type PersonRecord } from '../diff/people-merge';
-import type { LoadCounts, LoadFile, RelationsSession, RelationsStore } from '../store/relations-store';
+import type {
+  BulkAdditions,
+  LoadCounts,
+  LoadFile,
+  RelationsSession,
+  RelationsStore,
+} from '../store/relations-store';
 import { ActorList } from '../workbook/actor-list';
 import type { CellReject } from '../workbook/cell-values';
 import {
@@ -18,8 +24,6 @@ import {
 } from '../workbook/matrix-sheet';
 import { XlsxWorkbook } from '../xlsx/xlsx-workbook';
 import { snapshotFile } from './file-version';
-
-type AddToEmpty = NonNullable<RelationsSession['addToEmpty']>;
 
 export const MATRIX_SHEET = 'Matriz de adyacencia';
 export const ACTORS_SHEET = 'Lista de actores';
@@ -97,6 +101,7 @@ async function loadSnapshot(
     );
   }
   const session = await store.begin();
+  let failed = false;
   try {
     const latest = await session.latestLoad();
     if (latest?.sha256 === file.sha256) return { status: 'unchanged', file, sameAsLoad: latest.id };
@@ -107,8 +112,15 @@ async function loadSnapshot(
     const summary = await load.finish(file);
     await session.commit();
     return summary;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    await session.close();
+    // After a failure the connection may be gone, and closing fails too: the load's own error is
+    // the one to report, not that one.
+    await session.close().catch((closeError: unknown) => {
+      if (!failed) throw closeError;
+    });
   }
 }
 
@@ -239,13 +251,10 @@ class WorkbookLoad {
   /**
    * A load onto an empty relations table, on a store with a bulk path: all pairs stream into one
    * statement while the workbook is read; their people are inserted right after, in the same
-   * transaction (the store defers those references; see RelationsSession.addToEmpty).
+   * transaction (the store defers those references; see BulkAdditions.addToEmpty).
    */
-  private async addAllToEmpty(workbook: XlsxWorkbook, addToEmpty: AddToEmpty): Promise<void> {
-    const written = await addToEmpty(this.loadId, this.additions(workbook));
-    if (written !== this.counts.added) {
-      throw new Error(`the bulk load wrote ${written} pairs for ${this.counts.added} additions`);
-    }
+  private async addAllToEmpty(workbook: XlsxWorkbook, bulk: BulkAdditions): Promise<void> {
+    const written = await bulk.addToEmpty(this.loadId, this.additions(workbook));
     await this.ensure(this.pairPeople(this.header!));
     this.notes.push(
       `the relations table was empty: ${written.toLocaleString('en-US')} pairs bulk-loaded in one statement`,
@@ -254,9 +263,9 @@ class WorkbookLoad {
 
   async readMatrix(workbook: XlsxWorkbook): Promise<void> {
     this.before = await this.session.readPeople();
-    const addToEmpty = this.session.addToEmpty?.bind(this.session);
-    const fresh = addToEmpty !== undefined && (await this.session.relationsEmpty());
-    if (fresh) await this.addAllToEmpty(workbook, addToEmpty);
+    const { bulk } = this.session;
+    const fresh = bulk !== undefined && (await bulk.relationsEmpty());
+    if (fresh) await this.addAllToEmpty(workbook, bulk);
     else await this.applyBatches(workbook);
     if (this.matrix.cellsRead === 0) {
       // Loading it would clear every stored relation (a pair known before and blank now is cleared).

@@ -1,5 +1,5 @@
 import { PairChanges, UNKNOWN } from '../diff/relation-diff';
-import { additionLines } from './mysql-relations-store';
+import { additionLines, infileChunks } from './mysql-relations-store';
 
 describe('additionLines (the LOAD DATA stream of a load onto an empty table)', () => {
   it('writes person TAB related TAB value LF per addition, int32 ids in full', () => {
@@ -21,5 +21,23 @@ describe('additionLines (the LOAD DATA stream of a load onto an empty table)', (
     const cleared = new PairChanges();
     cleared.push(1, 2, UNKNOWN, UNKNOWN);
     expect(() => additionLines(cleared)).toThrow('can only add pairs');
+  });
+
+  it('streams each batch in chunks of at most 1 MB (one protocol packet each), splitting lines anywhere', async () => {
+    const big = new PairChanges();
+    for (let i = 1; i <= 100_000; i++) big.push(1_000_000 + i, 2_000_000 + i, UNKNOWN, i % 2);
+    const small = new PairChanges();
+    small.push(7, 8, UNKNOWN, 1);
+    async function* batches() {
+      yield big;
+      yield small;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of infileChunks(batches())) chunks.push(chunk);
+    expect(chunks.length).toBe(3);
+    expect(Math.max(...chunks.map((chunk) => chunk.length))).toBe(1024 * 1024);
+    expect(Buffer.concat(chunks).equals(Buffer.concat([additionLines(big), additionLines(small)]))).toBe(
+      true,
+    );
   });
 });

@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { StoredRelations, UNKNOWN, type PairChanges } from '../diff/relation-diff';
 import type { PersonRecord } from '../diff/people-merge';
@@ -13,6 +12,7 @@ import {
   type LoadCounts,
   type LoadFile,
   type LoadRecord,
+  type BulkAdditions,
   type LoadRow,
   type RelationsSession,
   type RelationsStore,
@@ -78,11 +78,6 @@ class MysqlRelationsSession implements RelationsSession {
         `INSERT INTO people (id, created_load_id, updated_load_id) VALUES ${values} ON DUPLICATE KEY UPDATE id = id`,
       );
     }
-  }
-
-  async relationsEmpty(): Promise<boolean> {
-    const rows = await this.query<unknown[]>('SELECT 1 FROM relations LIMIT 1');
-    return rows.length === 0;
   }
 
   async storedRelations(persons: readonly number[]): Promise<StoredRelations> {
@@ -208,11 +203,13 @@ interface Mysql2Connection {
     options: { sql: string; infileStreamFactory: () => Readable },
     callback: (error: Error | null, result?: { affectedRows: number; warningStatus?: number }) => void,
   ): void;
-  stream: Writable;
 }
 
-/** Client-side bytes waiting for the server before the file stream pauses (mysql2 itself never pauses it). */
-const INFILE_BUFFER_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes per chunk of the LOAD DATA stream: mysql2 sends each chunk as one protocol packet, which must
+ * stay under the server's max_allowed_packet (4 MB on MySQL 5.7, 16 MB on MariaDB and MySQL 8).
+ */
+const INFILE_CHUNK_BYTES = 1024 * 1024;
 
 /** Writes a non-negative integer's ASCII digits at `at`; returns the position after them. */
 function writeDigits(buffer: Buffer, at: number, value: number): number {
@@ -244,28 +241,41 @@ export function additionLines(changes: PairChanges): Buffer {
   return buffer.subarray(0, at);
 }
 
-/** The lines of every batch, waiting whenever more than INFILE_BUFFER_BYTES wait in the socket. */
-async function* infileChunks(batches: AsyncIterable<PairChanges>, socket: Writable): AsyncGenerator<Buffer> {
+/**
+ * The lines of every batch in chunks of at most INFILE_CHUNK_BYTES (LOAD DATA does not mind where a
+ * chunk splits a line). mysql2 pauses the stream while the socket is full, so memory stays bounded.
+ */
+export async function* infileChunks(batches: AsyncIterable<PairChanges>): AsyncGenerator<Buffer> {
   for await (const changes of batches) {
-    if (socket.writableLength > INFILE_BUFFER_BYTES) await once(socket, 'drain');
-    yield additionLines(changes);
+    const lines = additionLines(changes);
+    for (let at = 0; at < lines.length; at += INFILE_CHUNK_BYTES) {
+      yield lines.subarray(at, at + INFILE_CHUNK_BYTES);
+    }
   }
 }
 
 /**
  * A session on a server that accepts LOAD DATA LOCAL (MariaDB's default; MySQL 8 needs local_infile
- * ON): a load onto an empty relations table streams all its pairs in one statement (see addToEmpty).
+ * ON): a load onto an empty relations table streams all its pairs in one statement (addToEmpty).
  */
-class MysqlBulkRelationsSession extends MysqlRelationsSession {
+class MysqlBulkRelationsSession extends MysqlRelationsSession implements BulkAdditions {
+  readonly bulk: BulkAdditions = this;
+
+  async relationsEmpty(): Promise<boolean> {
+    const rows = await this.query<unknown[]>('SELECT 1 FROM relations LIMIT 1');
+    return rows.length === 0;
+  }
+
   /**
    * Streams every addition into the empty relations table with one LOAD DATA LOCAL, then writes the
    * history from the table in one INSERT ... SELECT. Foreign-key and unique checks are off for these
-   * two statements only, which lets InnoDB bulk-load the empty tables (sorted index builds, no
-   * per-row undo) instead of checking row by row. What the checks would catch cannot happen here:
-   * every pair is (row id, column id) of the file, ids are unique per file (a repeated id is a
-   * reject), and the caller inserts every such id into people before committing (all in this
-   * transaction, under the load lock). LOAD DATA LOCAL turns errors into warnings, so the rows the
-   * server took are counted against the rows sent, and any difference fails the load.
+   * two statements only, which lets MariaDB (10.6 and later) bulk-load the empty tables (sorted index
+   * builds, no per-row undo) instead of checking row by row; MySQL 8 keeps its row-by-row insert but
+   * still saves the statements' parsing. What the checks would catch cannot happen here: every pair
+   * is (row id, column id) of the file, ids are unique per file (a repeated id is a reject), and the
+   * caller inserts every such id into people before committing (all in this transaction, under the
+   * load lock). LOAD DATA LOCAL turns errors into warnings, so the rows the server took are counted
+   * against the rows sent, and any difference or warning fails the load.
    */
   async addToEmpty(loadId: number, batches: AsyncIterable<PairChanges>): Promise<number> {
     const connection = (this.runner as unknown as { databaseConnection: Mysql2Connection })
@@ -277,15 +287,17 @@ class MysqlBulkRelationsSession extends MysqlRelationsSession {
         yield changes;
       }
     };
+    let file: Readable | undefined;
     let failed: unknown;
     await this.query('SET SESSION foreign_key_checks = 0, unique_checks = 0');
     try {
+      // Tab-separated fields and newline-terminated lines are LOAD DATA's defaults: no escapes in the
+      // statement, so it reads the same under sql_mode NO_BACKSLASH_ESCAPES.
       const result = await new Promise<{ affectedRows: number; warningStatus?: number }>((resolve, reject) =>
         connection.query(
           {
-            sql: `LOAD DATA LOCAL INFILE 'relations.tsv' INTO TABLE relations
-                  FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' (person_id, related_person_id, value)`,
-            infileStreamFactory: () => Readable.from(infileChunks(counted(), connection.stream)),
+            sql: `LOAD DATA LOCAL INFILE 'relations.tsv' INTO TABLE relations (person_id, related_person_id, value)`,
+            infileStreamFactory: () => (file = Readable.from(infileChunks(counted()))),
           },
           (error, loaded) => (error ? reject(error) : resolve(loaded!)),
         ),
@@ -304,6 +316,8 @@ class MysqlBulkRelationsSession extends MysqlRelationsSession {
       failed = error;
       throw error;
     } finally {
+      // mysql2 abandons the stream when the connection fails: closing it closes the workbook's reader.
+      file?.destroy();
       // Never hidden behind a failure to restore (a broken connection fails both).
       await this.query('SET SESSION foreign_key_checks = 1, unique_checks = 1').catch((restore: unknown) => {
         if (failed === undefined) throw restore;

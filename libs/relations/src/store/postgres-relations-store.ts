@@ -59,11 +59,6 @@ class PostgresRelationsSession implements RelationsSession {
     }
   }
 
-  async relationsEmpty(): Promise<boolean> {
-    const { rows } = await this.client.query('SELECT 1 FROM relations.relations LIMIT 1');
-    return rows.length === 0;
-  }
-
   async storedRelations(persons: readonly number[]): Promise<StoredRelations> {
     const stored = new StoredRelations();
     if (persons.length === 0) return stored;

@@ -38,6 +38,21 @@ export const LOAD_LOCK = 'caudal.relations.load:';
 export const WRITE_CHUNK = 10_000;
 
 /**
+ * A faster way to write a load that starts on an empty relations table (the first load, or after
+ * the table was emptied by hand), where every known cell is an addition.
+ */
+export interface BulkAdditions {
+  /** True when the relations table holds no pair. */
+  relationsEmpty(): Promise<boolean>;
+  /**
+   * Streams all of `batches` (additions only) into the empty table in one statement, records each
+   * in the history, and returns how many pairs were written. Referential checks of the pairs'
+   * people may be deferred: the caller must insert every person id before committing.
+   */
+  addToEmpty(loadId: number, batches: AsyncIterable<PairChanges>): Promise<number>;
+}
+
+/**
  * One load's transaction on one connection, holding the load lock. Every write goes through set-wise
  * statements (multi-row on MySQL, arrays on PostgreSQL), never a statement per pair.
  */
@@ -47,15 +62,8 @@ export interface RelationsSession {
   readPeople(): Promise<Map<number, PersonRecord>>;
   /** Inserts bare rows for ids not stored yet (so relations can reference them before names are known). */
   ensurePeople(loadId: number, ids: readonly number[]): Promise<void>;
-  /** True when the relations table holds no pair (a first load, or after everything was cleared). */
-  relationsEmpty(): Promise<boolean>;
-  /**
-   * Optional bulk path for a load that starts on an empty relations table, where every known cell is
-   * an addition: streams all of `batches` (additions only) into the table in one statement, records
-   * each in the history, and returns how many pairs were written. Referential checks of the pairs'
-   * people may be deferred to the caller, which must ensure every person id before committing.
-   */
-  addToEmpty?(loadId: number, batches: AsyncIterable<PairChanges>): Promise<number>;
+  /** The store's bulk path for loads onto an empty relations table, where it has one. */
+  readonly bulk?: BulkAdditions;
   /** Every stored relation of these people (as row persons). */
   storedRelations(persons: readonly number[]): Promise<StoredRelations>;
   /** Applies pair changes: upserts known values, deletes cleared ones, and records each in the history. */

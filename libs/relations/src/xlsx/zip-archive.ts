@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 
 /** Thrown when a file is not a readable ZIP archive (not a workbook, or still being written). */
@@ -157,9 +157,9 @@ export class ZipArchive {
     if (entry.method === 0) return raw;
     if (entry.method !== 8)
       throw new ZipFormatError(`ZIP entry ${name} uses compression method ${entry.method}`);
-    const inflate = createInflateRaw({ chunkSize: 64 * 1024 });
-    raw.on('error', (error) => inflate.destroy(error));
-    return raw.pipe(inflate);
+    // pipeline, not pipe: a read error fails the inflater, and an inflater closed early (the reader
+    // stopped) closes the file too.
+    return pipeline(raw, createInflateRaw({ chunkSize: 64 * 1024 }), () => undefined);
   }
 
   /** An entry's whole text (for the small parts: workbook, relationships, shared strings). */
