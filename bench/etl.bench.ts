@@ -8,13 +8,21 @@ import {
   upsertReadings,
 } from '@caudal/telemetry';
 import { loadEtlConfig, openEtlRuntime } from '../apps/etl-worker/src/etl-runtime';
-import { compareTime, freePort, median, startApp, stopApp, type Comparison } from './support';
+import { compareTime, freePort, median, startApp, stopApp, timeContext, type Comparison } from './support';
 
 const FLOOR_SQL = `
   SELECT date_bin('10 minutes', "timestamp", $1::timestamptz) AS bucket,
          avg(wind_speed), min(wind_speed), max(wind_speed), stddev_samp(wind_speed),
          avg(power), min(power), max(power), stddev_samp(power)
   FROM source.data WHERE "timestamp" >= $1 AND "timestamp" < $2 GROUP BY 1 ORDER BY 1`;
+
+/**
+ * The write alone, for context: rows the ETL stored, inserted into target.data again by one statement.
+ * The seed's schema checks the foreign key of every row (data.signal_id -> signal).
+ */
+const WRITE_SQL = `
+  INSERT INTO target.data ("timestamp", signal_id, value)
+  SELECT * FROM unnest($1::timestamptz[], $2::smallint[], $3::float8[])`;
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -58,12 +66,43 @@ export async function etlBench(urls: { source: string; target: string; ops: stri
       etl.target
         .pgPool()
         .query('DELETE FROM target.data WHERE "timestamp" >= $1 AND "timestamp" < $2', [from, to]);
+    /** The window's rows as the ETL stored them, inserted again by one statement (median of `runs`). */
+    const writeAlone = async (from: string, to: string, runs: number) => {
+      const stored = await etl.target
+        .pgPool()
+        .query<{ timestamp: Date; signal_id: number; value: number | null }>(
+          'SELECT "timestamp", signal_id, value FROM target.data WHERE "timestamp" >= $1 AND "timestamp" < $2',
+          [from, to],
+        );
+      const columns = [
+        stored.rows.map((r) => r.timestamp),
+        stored.rows.map((r) => r.signal_id),
+        stored.rows.map((r) => r.value),
+      ];
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        await clearTarget(from, to);
+        times.push(await timed(() => etl.target.pgPool().query(WRITE_SQL, columns)));
+      }
+      return { rows: stored.rowCount ?? 0, ms: median(times) };
+    };
     for (let i = 0; i < 5; i++) {
       await clearTarget(day[0]!, day[1]!);
       oneDate.push(await timed(() => etl.executor.run(etl.pipeline, '2024-10-01', 'cli')));
       oneFloor.push(await timed(() => source.pgPool().query(FLOOR_SQL, day)));
     }
     results.push(compareTime('etl one date end to end (median of 5)', median(oneDate), median(oneFloor), 3));
+
+    // Two parts of a run, each without any of the ETL's own code, beside the same floor: what the
+    // seed's schema (the FK on data.signal_id) and an HTTP extract cost by themselves.
+    const dayWrite = await writeAlone(day[0]!, day[1]!, 5);
+    const fetchOnly: number[] = [];
+    const ndjsonUrl = `${connectorUrl}/v1/readings?start=${day[0]}&end=${day[1]}&variables=wind_speed,power&format=ndjson`;
+    for (let i = 0; i < 5; i++) fetchOnly.push(await timed(async () => (await fetch(ndjsonUrl)).text()));
+    results.push(
+      timeContext(`part: INSERT of the date's ${dayWrite.rows} rows alone`, dayWrite.ms, median(oneFloor)),
+      timeContext("part: plain fetch() of the date's NDJSON alone", median(fetchOnly), median(oneFloor)),
+    );
 
     const dates = partitionRange('2024-10-01', '2024-10-23', 'daily');
     const period = ['2024-10-01T00:00:00Z', '2024-10-24T00:00:00Z'];
@@ -86,6 +125,10 @@ export async function etlBench(urls: { source: string; target: string; ops: stri
         }),
       );
     }
+    const periodWrite = await writeAlone(period[0]!, period[1]!, 3);
+    results.push(
+      timeContext(`part: INSERT of the period's ${periodWrite.rows} rows alone`, periodWrite.ms, periodFloor),
+    );
   } finally {
     await etl.close();
     await source.close();

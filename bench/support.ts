@@ -18,7 +18,8 @@ export interface Comparison {
   /** value / floor */
   ratio: number;
   target: string;
-  met: boolean;
+  /** Undefined for a figure given as context (no target of its own). */
+  met?: boolean;
   extra?: Record<string, number | string>;
 }
 
@@ -64,6 +65,24 @@ export function compareTime(
   };
 }
 
+/** A duration beside a floor for context only (a part of a measured whole): no target of its own. */
+export function timeContext(
+  name: string,
+  valueMs: number,
+  floorMs: number,
+  extra?: Comparison['extra'],
+): Comparison {
+  return {
+    name,
+    unit: 'ms',
+    value: valueMs,
+    floor: floorMs,
+    ratio: valueMs / floorMs,
+    target: '(context)',
+    extra,
+  };
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -80,7 +99,7 @@ export function printTable(rows: Comparison[]): void {
       `${fmt(r.floor)} ${r.unit}`,
       r.unit === 'ms' ? `${r.ratio.toFixed(2)}x` : `${(r.ratio * 100).toFixed(1)}%`,
       r.target,
-      r.met ? 'yes' : 'NO',
+      r.met === undefined ? '-' : r.met ? 'yes' : 'NO',
       Object.entries(r.extra ?? {})
         .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`)
         .join(' '),
