@@ -65,22 +65,24 @@ export function compareTime(
   };
 }
 
-/** A duration beside a floor for context only (a part of a measured whole): no target of its own. */
+/** A figure beside a floor for context only (a part of a measured whole): no target of its own. */
+export function context(
+  name: string,
+  unit: string,
+  value: number,
+  floor: number,
+  extra?: Comparison['extra'],
+): Comparison {
+  return { name, unit, value, floor, ratio: value / floor, target: '(context)', extra };
+}
+
 export function timeContext(
   name: string,
   valueMs: number,
   floorMs: number,
   extra?: Comparison['extra'],
 ): Comparison {
-  return {
-    name,
-    unit: 'ms',
-    value: valueMs,
-    floor: floorMs,
-    ratio: valueMs / floorMs,
-    target: '(context)',
-    extra,
-  };
+  return context(name, 'ms', valueMs, floorMs, extra);
 }
 
 export function median(values: number[]): number {
