@@ -204,12 +204,12 @@ describe('telemetry ETL end to end', () => {
       const ran: string[] = [];
       await queueA.work(a.pipeline, async (job) => {
         ran.push(
-          `a:${(await a.executor.run(a.pipeline, job.partition, job.trigger, { fromQueue: true })).status}`,
+          `a:${(await a.executor.run(a.pipeline, job.partition, job.trigger, { fromQueue: true, queuedRunId: job.runId! })).status}`,
         );
       });
       await queueB.work(b.pipeline, async (job) => {
         ran.push(
-          `b:${(await b.executor.run(b.pipeline, job.partition, job.trigger, { fromQueue: true })).status}`,
+          `b:${(await b.executor.run(b.pipeline, job.partition, job.trigger, { fromQueue: true, queuedRunId: job.runId! })).status}`,
         );
       });
       for (let i = 0; i < 100 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));

@@ -28,6 +28,15 @@ export interface ExecutorOptions {
   random?: () => number;
 }
 
+export interface ExecuteOptions {
+  /** The run comes from a queue job (whose ledger row is `queuedRunId`, when the job carries one). */
+  fromQueue?: boolean;
+  queuedRunId?: string;
+  signal?: AbortSignal;
+}
+
+export const ALREADY_SUCCEEDED = 'the partition has already succeeded; a schedule runs it once';
+
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
@@ -48,7 +57,7 @@ export class PartitionExecutor {
     pipeline: PipelineDefinition,
     partition: string,
     trigger: Trigger,
-    { fromQueue = false, signal }: { fromQueue?: boolean; signal?: AbortSignal } = {},
+    { queuedRunId, fromQueue = false, signal }: ExecuteOptions = {},
   ): Promise<PartitionResult> {
     if (!isPartitionKey(partition, pipeline.partitioning)) {
       throw new NonRetryableError(
@@ -61,9 +70,17 @@ export class PartitionExecutor {
         : partitionWindow(partition, pipeline.partitioning, pipeline.timeZone);
     const started = performance.now();
     const { ledger } = this.options;
+    if (fromQueue && trigger === 'schedule' && pipeline.partitioning !== 'none') {
+      // A schedule produces each partition once: a second job for it (a replica's late tick, queued
+      // while the first ran) finds it done and does nothing. Re-runs are asked for: run, backfill.
+      if (await ledger.hasSucceeded(pipeline.name, partition)) {
+        await ledger.skip(pipeline.name, partition, trigger, ALREADY_SUCCEEDED, queuedRunId);
+        return { partition, status: 'skipped', attempts: 0, durationMs: performance.now() - started };
+      }
+    }
     for (let attempt = 1; ; attempt++) {
       const run = await ledger.start(pipeline.name, partition, trigger, attempt, {
-        fromQueue: fromQueue && attempt === 1,
+        ...(attempt === 1 && queuedRunId ? { queuedRunId } : {}),
       });
       if (!run) {
         return {

@@ -25,7 +25,13 @@ export {
 } from './partitions';
 export { OPS_MIGRATIONS, OPS_ROLE } from './ledger/migrations';
 export { RunLedger, type PartitionStatus } from './ledger/run-ledger';
-export { PartitionExecutor, type ExecutorOptions, type PartitionResult } from './executor';
+export {
+  ALREADY_SUCCEEDED,
+  PartitionExecutor,
+  type ExecuteOptions,
+  type ExecutorOptions,
+  type PartitionResult,
+} from './executor';
 export {
   REDO_POLICIES,
   runBackfill,

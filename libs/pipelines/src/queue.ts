@@ -6,6 +6,8 @@ import type { RunLedger } from './ledger/run-ledger';
 export interface PartitionJob {
   partition: string;
   trigger: Trigger;
+  /** The job's queued row in the ledger (jobs queued by older versions have none). */
+  runId?: string;
 }
 
 const QUEUE_SCHEMA = 'pgboss';
@@ -13,7 +15,9 @@ const QUEUE_SCHEMA = 'pgboss';
 /**
  * The work queue (pg-boss on the ops database). Each pipeline has a 'stately' queue keyed by
  * partition: at most one queued and one active job per partition, so N replicas enqueueing the same
- * schedule tick create one job. pg-boss does not retry (the executor does, with the ledger).
+ * schedule tick create one job. A tick that comes while that job runs can queue a second one; the
+ * ledger stops it (a schedule job whose partition has succeeded is skipped, see PartitionExecutor).
+ * pg-boss does not retry (the executor does, with the ledger).
  */
 export class PipelineQueue {
   private constructor(
@@ -43,15 +47,35 @@ export class PipelineQueue {
     }
   }
 
-  /** Enqueues a partition; returns false when that partition is already queued. */
+  /**
+   * Enqueues a partition; returns false when that partition is already queued, or when a schedule
+   * asks for a partition that has already succeeded (a schedule produces each partition once). The
+   * ledger's queued row is written first and travels with the job, so a worker that claims the job
+   * at once still finds it; if the queue refuses the job, the row is removed.
+   */
   async enqueue(pipeline: PipelineDefinition, partition: string, trigger: Trigger): Promise<boolean> {
-    const job: PartitionJob = { partition, trigger };
-    const id = await this.boss.send(pipeline.name, job, { singletonKey: partition, retryLimit: 0 });
+    if (
+      trigger === 'schedule' &&
+      pipeline.partitioning !== 'none' &&
+      (await this.ledger.hasSucceeded(pipeline.name, partition))
+    ) {
+      this.logger.debug({ pipeline: pipeline.name, partition }, 'already succeeded; not queued');
+      return false;
+    }
+    const runId = await this.ledger.queued(pipeline.name, partition, trigger);
+    let id: string | null;
+    try {
+      const job: PartitionJob = { partition, trigger, runId };
+      id = await this.boss.send(pipeline.name, job, { singletonKey: partition, retryLimit: 0 });
+    } catch (error) {
+      await this.ledger.discardQueued(runId);
+      throw error;
+    }
     if (!id) {
+      await this.ledger.discardQueued(runId);
       this.logger.debug({ pipeline: pipeline.name, partition }, 'already queued');
       return false;
     }
-    await this.ledger.queued(pipeline.name, partition, trigger);
     return true;
   }
 

@@ -46,7 +46,10 @@ class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShut
       await queue.ensureQueue(pipeline);
       if (this.options.work !== false) {
         await queue.work(pipeline, async (job) => {
-          await executor.run(pipeline, job.partition, job.trigger, { fromQueue: true });
+          await executor.run(pipeline, job.partition, job.trigger, {
+            fromQueue: true,
+            ...(job.runId ? { queuedRunId: job.runId } : {}),
+          });
         });
       }
       if (pipeline.schedule && this.options.schedule !== false) {

@@ -2,6 +2,7 @@ import { createLogger, openMigratedDatabase, type Database } from '@caudal/platf
 import { createTestPostgres, type TestPostgres } from '@caudal/testing';
 import { hostname } from 'node:os';
 import {
+  ALREADY_SUCCEEDED,
   NonRetryableError,
   OPS_MIGRATIONS,
   OPS_ROLE,
@@ -52,6 +53,29 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
     });
   });
 
+  it('a queued job that finds the partition running marks its own queued row skipped', async () => {
+    const first = await ledger.start('p', '2024-01-05', 'cli', 1);
+    const queuedId = await ledger.queued('p', '2024-01-05', 'schedule');
+    expect(await ledger.start('p', '2024-01-05', 'schedule', 1, { queuedRunId: queuedId })).toBeUndefined();
+    await ledger.succeed(first!.id, { rowsRead: 1, rowsWritten: 1 }, {});
+    // Two rows, not three: the job's row is the skipped one, and no queued row is left behind.
+    expect((await rows('2024-01-05')).map((r) => r.status)).toEqual(['succeeded', 'skipped']);
+    const [status] = await ledger.statuses('p', '2024-01-05', '2024-01-05');
+    expect(status).toMatchObject({ status: 'succeeded', trigger: 'cli' });
+  });
+
+  it('a queued job starts from its own queued row, not another one of the partition', async () => {
+    const older = await ledger.queued('p', '2024-01-06', 'api');
+    const mine = await ledger.queued('p', '2024-01-06', 'schedule');
+    const run = await ledger.start('p', '2024-01-06', 'schedule', 1, { queuedRunId: mine });
+    expect(run?.id).toBe(mine);
+    await ledger.succeed(run!.id, { rowsRead: 1, rowsWritten: 1 }, {});
+    await ledger.discardQueued(older);
+    expect((await rows('2024-01-06')).map((r) => r.status)).toEqual(['succeeded']);
+    expect(await ledger.hasSucceeded('p', '2024-01-06')).toBe(true);
+    expect(await ledger.hasSucceeded('p', '2024-01-07')).toBe(false);
+  });
+
   it('fails a running attempt whose worker process on this host is gone, then starts', async () => {
     await ops.pgPool().query(
       `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, started_at, worker)
@@ -65,6 +89,19 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
       error: `abandoned: worker ${hostname()}:999999 stopped before the run finished`,
     });
     expect(started).toMatchObject({ status: 'running' });
+  });
+
+  it('fails a running attempt left by an earlier process with this same pid (a restarted container)', async () => {
+    await ops.pgPool().query(
+      `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, started_at, worker)
+       VALUES ('p', '2024-01-04', 'cli', 'running', now(), $1)`,
+      [`${hostname()}:${process.pid}:0ld1nst4`],
+    );
+    expect(await ledger.start('p', '2024-01-04', 'cli', 1)).toBeDefined();
+    expect((await rows('2024-01-04')).map((r) => r.status)).toEqual(['failed', 'running']);
+    // This process's own running attempt is not taken for abandoned.
+    expect(await ledger.start('p', '2024-01-04', 'cli', 1)).toBeUndefined();
+    expect((await rows('2024-01-04')).map((r) => r.status)).toEqual(['failed', 'running', 'skipped']);
   });
 
   it('fails a running attempt of another host only once it is stale', async () => {
@@ -109,6 +146,30 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
         [2, 'failed', 'flaky 2'],
         [3, 'succeeded', null],
       ]);
+    });
+
+    it('a schedule job for a partition that has succeeded does nothing; other triggers re-run it', async () => {
+      let calls = 0;
+      const counting = pipeline(async () => {
+        calls++;
+        return { rowsRead: 1, rowsWritten: 1 };
+      });
+      expect((await executor().run(counting, '2024-02-03', 'cli')).status).toBe('succeeded');
+      const queuedId = await ledger.queued('p', '2024-02-03', 'schedule');
+      const result = await executor().run(counting, '2024-02-03', 'schedule', {
+        fromQueue: true,
+        queuedRunId: queuedId,
+      });
+      expect(result).toMatchObject({ status: 'skipped', attempts: 0 });
+      expect(calls).toBe(1);
+      expect((await rows('2024-02-03')).map((r) => [r.status, r.error])).toEqual([
+        ['succeeded', null],
+        ['skipped', ALREADY_SUCCEEDED],
+      ]);
+      expect((await executor().run(counting, '2024-02-03', 'api', { fromQueue: true })).status).toBe(
+        'succeeded',
+      );
+      expect(calls).toBe(2);
     });
 
     it('does not retry a NonRetryableError, and rejects a key that is not a partition', async () => {

@@ -1,4 +1,5 @@
 import { processAlive } from '@caudal/platform';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
 import type { RunOutcome, RunStatus, Trigger } from '../definition';
@@ -23,12 +24,30 @@ export interface StartedRun {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** This process among all that ever had its pid on this host. */
+const INSTANCE = randomUUID().slice(0, 8);
+
+/**
+ * Whether the worker named `host:pid[:instance]` is known to be gone: it ran on this host, and its
+ * process no longer exists or its pid is now this process's own under another instance (a restart).
+ */
+export function workerGone(worker: string): boolean {
+  const [host, pidText, instance] = worker.split(':');
+  if (host !== hostname() || pidText === undefined) return false;
+  const pid = Number(pidText);
+  if (pid === process.pid) return instance !== INSTANCE;
+  return !processAlive(pid);
+}
+
 /** The run ledger (ops.pipeline_runs): every attempt of every partition, and each partition's latest state. */
 export class RunLedger {
   constructor(
     private readonly pool: Pool,
-    /** Who runs attempts: host:pid, so a run left behind by a dead process on this host is recognised. */
-    private readonly worker: string = `${hostname()}:${process.pid}`,
+    /**
+     * Who runs attempts: host:pid:instance, so a run left behind by a dead process on this host is
+     * recognised, even one that had this very pid (a restarted container's node is always pid 1).
+     */
+    private readonly worker: string = `${hostname()}:${process.pid}:${INSTANCE}`,
   ) {}
 
   /**
@@ -41,11 +60,9 @@ export class RunLedger {
        FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 AND status = 'running'`,
       [pipeline, partition, staleAfterMs],
     );
-    const here = hostname();
     let failed = 0;
     for (const row of rows) {
-      const [host, pid] = (row.worker ?? '').split(':');
-      const dead = host === here && pid !== undefined && !processAlive(Number(pid));
+      const dead = workerGone(row.worker ?? '');
       if (!dead && !row.stale) continue;
       const { rowCount } = await this.pool.query(
         `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1 AND status = 'running'`,
@@ -61,38 +78,59 @@ export class RunLedger {
     return failed;
   }
 
-  /** Records a queued run (one per job the queue accepted). */
+  /** Records a queued run; its id goes with the job, which starts from (or is skipped on) this row. */
   async queued(pipeline: string, partition: string, trigger: Trigger): Promise<string> {
     const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, queued_at)
        VALUES ($1, $2, $3, 'queued', now()) RETURNING id`,
       [pipeline, partition, trigger],
     );
-    return rows[0]!.id;
+    return String(rows[0]!.id);
+  }
+
+  /** Removes a queued row whose job the queue did not take (the partition was already queued). */
+  async discardQueued(id: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ops.pipeline_runs WHERE id = $1 AND status = 'queued'`, [id]);
+  }
+
+  /** Whether any attempt of the partition has succeeded. */
+  async hasSucceeded(pipeline: string, partition: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `SELECT 1 FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 AND status = 'succeeded' LIMIT 1`,
+      [pipeline, partition],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /**
-   * Starts an attempt: marks the queued row running (or inserts a running row). Returns undefined
-   * when another attempt of the partition is running: the second guard, enforced by a unique index.
-   * Only when that guard trips are running attempts checked for being abandoned (their process on
-   * this host is gone, or they have run longer than `staleAfterMs`); if one was, it is failed and the
-   * start is tried once more. The common path is one statement.
+   * Starts an attempt: marks the job's queued row running (`queuedRunId`) or inserts a running row.
+   * Returns undefined when another attempt of the partition is running: the second guard, enforced
+   * by a unique index; the queued row (or a new row) is then recorded as skipped. Only when that
+   * guard trips are running attempts checked for being abandoned (their process is gone, or they
+   * have run longer than `staleAfterMs`); if one was, it is failed and the start is tried once more.
+   * The common path is one statement.
    */
   async start(
     pipeline: string,
     partition: string,
     trigger: Trigger,
     attempt: number,
-    options: { fromQueue?: boolean; staleAfterMs?: number } = {},
+    options: { queuedRunId?: string; staleAfterMs?: number } = {},
   ): Promise<StartedRun | undefined> {
     for (let tries = 1; ; tries++) {
       try {
-        return await this.tryStart(pipeline, partition, trigger, attempt, options.fromQueue ?? false);
+        return await this.tryStart(pipeline, partition, trigger, attempt, options.queuedRunId);
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
         const released = await this.failAbandoned(pipeline, partition, options.staleAfterMs ?? 3_600_000);
         if (released === 0 || tries > 1) {
-          await this.recordSkip(pipeline, partition, trigger, 'another run of this partition was running');
+          await this.skip(
+            pipeline,
+            partition,
+            trigger,
+            'another run of this partition was running',
+            options.queuedRunId,
+          );
           return undefined;
         }
       }
@@ -104,25 +142,22 @@ export class RunLedger {
     partition: string,
     trigger: Trigger,
     attempt: number,
-    fromQueue: boolean,
+    queuedRunId: string | undefined,
   ): Promise<StartedRun> {
-    if (fromQueue) {
-      // The queue holds at most one queued job per partition, so this is the row of this job.
+    if (queuedRunId) {
       const { rows } = await this.pool.query<{ id: string }>(
-        `UPDATE ops.pipeline_runs SET status = 'running', started_at = now(), attempt = $3, worker = $4
-         WHERE id = (SELECT id FROM ops.pipeline_runs
-                     WHERE pipeline = $1 AND partition_key = $2 AND status = 'queued' ORDER BY id LIMIT 1)
-         RETURNING id`,
-        [pipeline, partition, attempt, this.worker],
+        `UPDATE ops.pipeline_runs SET status = 'running', started_at = now(), attempt = $2, worker = $3
+         WHERE id = $1 AND status = 'queued' RETURNING id`,
+        [queuedRunId, attempt, this.worker],
       );
-      if (rows[0]) return { id: rows[0].id };
+      if (rows[0]) return { id: String(rows[0].id) };
     }
     const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO ops.pipeline_runs (pipeline, partition_key, attempt, trigger, status, started_at, worker)
        VALUES ($1, $2, $3, $4, 'running', now(), $5) RETURNING id`,
       [pipeline, partition, attempt, trigger, this.worker],
     );
-    return { id: rows[0]!.id };
+    return { id: String(rows[0]!.id) };
   }
 
   async succeed(id: string, outcome: RunOutcome, metadata: Record<string, unknown>): Promise<void> {
@@ -141,12 +176,22 @@ export class RunLedger {
     );
   }
 
-  private async recordSkip(
+  /** Records a skipped attempt: the job's queued row when there is one, else a new row. */
+  async skip(
     pipeline: string,
     partition: string,
     trigger: Trigger,
     reason: string,
+    queuedRunId?: string,
   ): Promise<void> {
+    if (queuedRunId) {
+      const { rowCount } = await this.pool.query(
+        `UPDATE ops.pipeline_runs SET status = 'skipped', started_at = now(), finished_at = now(), error = $2, worker = $3
+         WHERE id = $1 AND status = 'queued'`,
+        [queuedRunId, reason, this.worker],
+      );
+      if (rowCount) return;
+    }
     await this.pool.query(
       `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, started_at, finished_at, error, worker)
        VALUES ($1, $2, $3, 'skipped', now(), now(), $4, $5)`,
