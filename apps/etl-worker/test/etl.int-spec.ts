@@ -51,17 +51,22 @@ function startConnector(sourceUrl: string, port: number): Promise<ChildProcess> 
   })();
 }
 
-/** A fake connector answering every request with `status` and `body`. */
-async function fakeConnector(status: number, body: string): Promise<{ url: string; server: Server }> {
+/** A fake connector answering the n-th request with `answers[n]` (the last one repeats); counts requests. */
+async function scriptedConnector(
+  answers: { status: number; body: string }[],
+): Promise<{ url: string; server: Server; requests: () => number }> {
+  let requests = 0;
   const server = createServer((_, response) => {
-    response.writeHead(status, {
-      'content-type': status < 400 ? 'application/x-ndjson' : 'application/json',
-    });
-    response.end(body);
+    const answer = answers[Math.min(requests++, answers.length - 1)]!;
+    response.writeHead(answer.status, { 'content-type': 'application/x-ndjson' });
+    response.end(answer.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, server, requests: () => requests };
 }
+
+const readingLine = (iso: string) => `{"timestamp":"${iso}","wind_speed":1,"power":2}\n`;
 
 describe('telemetry ETL end to end', () => {
   let source: TestPostgres;
@@ -162,11 +167,23 @@ describe('telemetry ETL end to end', () => {
 
   it('is idempotent: running a date again yields identical rows', async () => {
     const etl = await runtime();
+    const signalSequence = async () =>
+      (
+        await etl.target
+          .pgPool()
+          .query<{ value: string }>(
+            `SELECT last_value::text AS value FROM pg_sequences WHERE schemaname = 'target' AND sequencename LIKE 'signal%'`,
+          )
+      ).rows[0]!.value;
     await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
     const first = await targetRows(etl, '2024-10-02');
+    const sequence = await signalSequence();
+    await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
     await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
     expect(await targetRows(etl, '2024-10-02')).toEqual(first);
     expect(first).toHaveLength(1152);
+    // Re-runs draw no signal ids (a smallserial: it would run out after some thousands of runs).
+    expect(await signalSequence()).toBe(sequence);
   });
 
   it('runs a date once when two workers race for it (the ledger guard)', async () => {
@@ -263,10 +280,9 @@ describe('telemetry ETL end to end', () => {
   });
 
   it('a malformed line fails the run at once and writes nothing', async () => {
-    const fake = await fakeConnector(
-      200,
-      '{"timestamp":"2024-10-05T00:00:00.000Z","wind_speed":1,"power":2}\n{"timestamp":\n',
-    );
+    const fake = await scriptedConnector([
+      { status: 200, body: readingLine('2024-10-05T00:00:00.000Z') + '{"timestamp":\n' },
+    ]);
     try {
       const etl = await runtime({ CONNECTOR_API_URL: fake.url });
       const before = await targetRows(etl, '2024-10-05');
@@ -279,17 +295,75 @@ describe('telemetry ETL end to end', () => {
     }
   });
 
+  it('retries a 5xx answer with backoff and then succeeds', async () => {
+    const fake = await scriptedConnector([
+      { status: 503, body: '{"message":"busy"}' },
+      { status: 502, body: '{"message":"bad gateway"}' },
+      {
+        status: 200,
+        body: readingLine('2024-10-08T00:00:00.000Z') + readingLine('2024-10-08T00:01:00.000Z'),
+      },
+    ]);
+    try {
+      const etl = await runtime({ CONNECTOR_API_URL: fake.url });
+      const result = await etl.executor.run(etl.pipeline, '2024-10-08', 'cli');
+      expect(result).toMatchObject({ status: 'succeeded', attempts: 1, outcome: { rowsRead: 2 } });
+      expect(fake.requests()).toBe(3);
+      const [status] = await etl.ledger.statuses(etl.pipeline.name, '2024-10-08', '2024-10-08');
+      expect(status!.metadata['request_attempts']).toBe(3);
+    } finally {
+      fake.server.close();
+    }
+  });
+
+  it('a stream slower than the timeout in total, but never silent that long, is not cut', async () => {
+    const server = createServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      let minute = 0;
+      const timer = setInterval(() => {
+        response.write(readingLine(new Date(Date.UTC(2024, 9, 9, 0, minute)).toISOString()));
+        if (++minute === 6) {
+          clearInterval(timer);
+          response.end();
+        }
+      }, 150);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const etl = await runtime({ CONNECTOR_API_URL: url, ETL_REQUEST_TIMEOUT_MS: '500' });
+      const result = await etl.executor.run(etl.pipeline, '2024-10-09', 'cli'); // ~900 ms in all
+      expect(result).toMatchObject({ status: 'succeeded', outcome: { rowsRead: 6 } });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a reading outside the asked window fails the run at once (asking again would not help)', async () => {
+    const fake = await scriptedConnector([{ status: 200, body: readingLine('2024-10-11T00:00:00.000Z') }]);
+    try {
+      const etl = await runtime({ CONNECTOR_API_URL: fake.url });
+      const result = await etl.executor.run(etl.pipeline, '2024-10-10', 'cli');
+      expect(result).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(result.error).toMatch(/2024-10-11T00:00:00.000Z is outside the window/);
+      expect(fake.requests()).toBe(1);
+    } finally {
+      fake.server.close();
+    }
+  });
+
   it('a 4xx answer is not retried and fails with the API message', async () => {
     const body = JSON.stringify({
       statusCode: 422,
       error: 'Unprocessable Entity',
       details: [{ field: 'end', message: 'bad end' }],
     });
-    const fake = await fakeConnector(422, body);
+    const fake = await scriptedConnector([{ status: 422, body }]);
     try {
       const etl = await runtime({ CONNECTOR_API_URL: fake.url });
       const result = await etl.executor.run(etl.pipeline, '2024-10-06', 'cli');
       expect(result).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(fake.requests()).toBe(1); // neither the request nor the run is retried
       expect(result.error).toContain('connector API answered 422');
       expect(result.error).toContain('bad end');
     } finally {

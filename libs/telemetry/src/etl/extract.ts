@@ -9,7 +9,7 @@ export interface ExtractOptions {
   /** Base URL of the connector API, e.g. http://localhost:3001 */
   connectorUrl: string;
   variables: readonly VariableName[];
-  /** Connect / first-byte timeout and the longest silence while streaming (ms). */
+  /** Connect and first-byte timeouts, and the longest silence while streaming (ms); a long stream that keeps sending is not cut. */
   timeoutMs: number;
   /** Retries of the request on connection errors, timeouts and 5xx (4xx are never retried). */
   retry: RetryPolicy;
@@ -24,6 +24,7 @@ export class ExtractError extends Error {
 const RETRYABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
@@ -90,14 +91,18 @@ async function* lines(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
   if (pending.length > 0) yield pending;
 }
 
+/** Connection errors and timeouts are ExtractErrors (retried); any other failure is final. */
 function classify(error: unknown): Error {
   if (error instanceof NonRetryableError || error instanceof ExtractError) return error;
   if (error instanceof RequestError) {
     const code = error.code;
-    if (error.name === 'TimeoutError' || RETRYABLE_CODES.has(code)) {
+    if (error.name === 'TimeoutError') {
+      return new ExtractError(`connector API timed out (${code}): ${error.message}`);
+    }
+    if (RETRYABLE_CODES.has(code)) {
       return new ExtractError(`connector API unreachable (${code}): ${error.message}`);
     }
-    return new ExtractError(`connector API request failed (${code}): ${error.message}`);
+    return new NonRetryableError(`connector API request failed (${code}): ${error.message}`);
   }
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -113,7 +118,9 @@ async function streamOnce(
 ): Promise<void> {
   const stream = got.stream(readingsUrl(options, window), {
     headers: { accept: 'application/x-ndjson' },
-    timeout: { connect: options.timeoutMs, response: options.timeoutMs, read: options.timeoutMs },
+    // connect and first byte each within timeoutMs; then `socket` bounds any silence on the
+    // connection, however long the whole stream takes (got's `read` would bound the whole body).
+    timeout: { connect: options.timeoutMs, response: options.timeoutMs, socket: options.timeoutMs },
     retry: { limit: 0 },
     throwHttpErrors: false,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -3,8 +3,12 @@ import type { SignalValue } from './aggregate';
 
 /** Signal ids by name, creating any signal the target does not have yet (e.g. a newly extracted variable). */
 async function signalIds(client: { query: Pool['query'] }, names: string[]): Promise<Map<string, number>> {
+  // Only names not there yet: ON CONFLICT alone would draw a sequence value for every existing name
+  // on every run, and signal.id is a smallserial (32,767 values, ~4,000 runs of 8 signals).
   await client.query(
-    'INSERT INTO target.signal (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING',
+    `INSERT INTO target.signal (name)
+     SELECT n FROM unnest($1::text[]) AS n WHERE NOT EXISTS (SELECT 1 FROM target.signal s WHERE s.name = n)
+     ON CONFLICT (name) DO NOTHING`,
     [names],
   );
   const { rows } = await client.query<{ id: number; name: string }>(

@@ -1,4 +1,9 @@
-import { DEFAULT_RETRY, type PipelineDefinition, type RetryPolicy } from '@caudal/pipelines';
+import {
+  DEFAULT_RETRY,
+  NonRetryableError,
+  type PipelineDefinition,
+  type RetryPolicy,
+} from '@caudal/pipelines';
 import type { Pool } from 'pg';
 import type { VariableName } from '../variables';
 import { STATISTICS, signalName } from '../target/target-schema';
@@ -45,7 +50,16 @@ export function telemetryEtlPipeline(options: TelemetryEtlOptions): PipelineDefi
           signal: context.signal,
         },
         window,
-        (reading) => aggregator.add(reading),
+        (reading) => {
+          try {
+            aggregator.add(reading);
+          } catch (error) {
+            // The connector answered with a reading the request did not ask for: asking again won't help.
+            if (error instanceof RangeError)
+              throw new NonRetryableError(`connector API sent a ${error.message}`);
+            throw error;
+          }
+        },
         () =>
           (aggregator = new BucketAggregator(
             window.start.getTime(),
