@@ -1,4 +1,4 @@
-export { CsvParser, type CsvRecord } from './csv/csv-parser';
+export { CsvParser, DEFAULT_CSV_LIMITS, type CsvLimits, type CsvRecord } from './csv/csv-parser';
 export {
   checkContactRow,
   CONTACT_COLUMNS,

@@ -179,6 +179,41 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     expect(ann.rows).toEqual([{ zip: '00501', company: 'Lee, Ann & Co' }]);
   });
 
+  it('an unclosed quote rejects its own row only: the rows after it load, with their line numbers', async () => {
+    const row = (i: number) => `Quo${i},Te,Quote Co,1 St,Reno,NV,89501,,,quote${i}@example.com,Sales`;
+    const text = [
+      HEADER,
+      row(1),
+      'Ann,"Lee,Co,1 St,Reno,NV,89501,,,ann@stray.com,Sales',
+      row(2),
+      row(3),
+      'x,y,z',
+    ].join('\n');
+    const summary = await ingestContactsFile(db.pgPool(), write('stray-quote.csv', text + '\n'));
+    expect(summary).toMatchObject({ status: 'loaded', rowsRead: 5, inserted: 3, rejected: 2 });
+    const { rows } = await db.pgPool().query(
+      `SELECT r.line_number, r.raw_line, r.reasons FROM records.rejects r JOIN records.ingestions i ON i.id = r.ingestion_id
+       WHERE i.file_name = 'stray-quote.csv' ORDER BY r.line_number`,
+    );
+    expect(rows).toEqual([
+      {
+        line_number: 3,
+        raw_line: 'Ann,"Lee,Co,1 St,Reno,NV,89501,,,ann@stray.com,Sales',
+        reasons: ['unterminated quoted field starting at line 3'],
+      },
+      { line_number: 6, raw_line: 'x,y,z', reasons: ['expected 11 columns, found 3'] },
+    ]);
+    const loaded = await db
+      .pgPool()
+      .query(`SELECT email FROM records.people WHERE email LIKE 'quote%@example.com' ORDER BY email`);
+    expect(loaded.rows.map((r) => r.email)).toEqual([
+      'quote1@example.com',
+      'quote2@example.com',
+      'quote3@example.com',
+    ]);
+    await db.pgPool().query(`DELETE FROM records.people WHERE email LIKE 'quote%@example.com'`);
+  });
+
   it('rejects a file with a bad header whole, writing nothing', async () => {
     const before = await count('people');
     const summary = await ingestContactsFile(

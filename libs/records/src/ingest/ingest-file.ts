@@ -186,13 +186,14 @@ export async function ingestContactsFile(
     for await (const rec of records(path)) {
       if (!header) {
         header = rec;
-        const problem = headerProblem(rec.fields);
+        const problem = rec.error ?? headerProblem(rec.fields);
         if (problem) throw new HeaderError(problem);
         continue;
       }
       rowsRead++;
       if (rowsRead % progressEvery === 0) options.onProgress?.({ phase: 'staging', rowsRead });
-      const check = checkContactRow(rec.fields);
+      // A record the parser gave up on (an unclosed quote) is one reject; the rows after it are read.
+      const check = rec.error ? { ok: false as const, reasons: [rec.error] } : checkContactRow(rec.fields);
       if (check.ok) batches.rows.push({ line: rec.line, row: check.row });
       else {
         rejected++;
