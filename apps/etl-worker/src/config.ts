@@ -1,8 +1,8 @@
 import { IsLogLevel, IsOptionalDatabaseUrl } from '@caudal/platform';
-import { isValidTimeZone } from '@caudal/pipelines';
+import { IsCronSchedule, IsTimeZone } from '@caudal/pipelines';
 import { isVariableName } from '@caudal/telemetry';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsUrl, Max, Min, ValidateBy } from 'class-validator';
 
 /** Everything the ETL worker reads from the environment. */
 export class EtlConfig {
@@ -23,26 +23,21 @@ export class EtlConfig {
   @ValidateBy({
     name: 'variables',
     validator: {
-      validate: (value) =>
-        typeof value === 'string' &&
-        value.split(',').length > 0 &&
-        value.split(',').every((v) => isVariableName(v.trim())),
-      defaultMessage: () => 'must be a comma list of wind_speed, power, ambient_temperature',
+      validate: (value) => {
+        if (typeof value !== 'string') return false;
+        const names = value.split(',').map((v) => v.trim());
+        return names.every((name) => isVariableName(name)) && new Set(names).size === names.length;
+      },
+      defaultMessage: () =>
+        'must be a comma list of distinct variables among wind_speed, power, ambient_temperature',
     },
   })
   ETL_VARIABLES = 'wind_speed,power';
 
-  @ValidateBy({
-    name: 'timeZone',
-    validator: {
-      validate: (value) => typeof value === 'string' && isValidTimeZone(value),
-      defaultMessage: () => 'must be an IANA time zone such as UTC or Europe/Zurich',
-    },
-  })
+  @IsTimeZone('UTC or Europe/Zurich')
   ETL_TIME_ZONE = 'UTC';
 
-  @IsString()
-  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression with 5 or 6 fields' })
+  @IsCronSchedule()
   ETL_SCHEDULE = '10 0 * * *';
 
   @Type(() => Number)

@@ -1,7 +1,7 @@
 import { IsLogLevel, IsOptionalDatabaseUrl } from '@caudal/platform';
-import { isValidTimeZone } from '@caudal/pipelines';
+import { IsCronSchedule, IsTimeZone } from '@caudal/pipelines';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 /** Everything the relations loader reads from the environment. */
 export class RelationsLoaderConfig {
@@ -19,17 +19,10 @@ export class RelationsLoaderConfig {
   RELATIONS_DROP_DIR?: string;
 
   /** When the daily run starts (cron, in RELATIONS_TIME_ZONE). */
-  @IsString()
-  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression with 5 or 6 fields' })
+  @IsCronSchedule()
   RELATIONS_SCHEDULE = '0 2 * * *';
 
-  @ValidateBy({
-    name: 'timeZone',
-    validator: {
-      validate: (value) => typeof value === 'string' && isValidTimeZone(value),
-      defaultMessage: () => 'must be an IANA time zone such as America/Bogota or UTC',
-    },
-  })
+  @IsTimeZone('America/Bogota or UTC')
   RELATIONS_TIME_ZONE = 'America/Bogota';
 
   /** The worker queues one run when it starts (a no-op when the newest file is already loaded). */

@@ -117,12 +117,12 @@ describe('configuration', () => {
     ).toThrow(ConfigValidationError);
     let error: unknown;
     try {
-      loadRelationsConfig({ RELATIONS_SCHEDULE: 'daily', RELATIONS_RUN_ON_START: 'yes' });
+      loadRelationsConfig({ RELATIONS_SCHEDULE: 'a b c d e', RELATIONS_RUN_ON_START: 'yes' });
     } catch (caught) {
       error = caught;
     }
     expect((error as ConfigValidationError).problems).toEqual([
-      'RELATIONS_SCHEDULE: must be a cron expression with 5 or 6 fields',
+      'RELATIONS_SCHEDULE: must be a cron expression with 5 or 6 fields, such as "10 0 * * *"',
       'RELATIONS_RUN_ON_START: must be true or false',
     ]);
   });

@@ -48,3 +48,4 @@ export {
   type RunningWorker,
 } from './worker.module';
 export { renderStatusTable } from './status-table';
+export { IsCronSchedule, IsTimeZone } from './schedule-config';

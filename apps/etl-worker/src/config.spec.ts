@@ -1,0 +1,39 @@
+import { ConfigValidationError } from '@caudal/platform';
+import { loadEtlConfig } from './etl-runtime';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadEtlConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('ETL configuration', () => {
+  it('accepts the defaults and a custom set of distinct variables', () => {
+    expect(problems({})).toEqual([]);
+    expect(loadEtlConfig({ ETL_VARIABLES: 'power, ambient_temperature' }).ETL_VARIABLES).toBe(
+      'power, ambient_temperature',
+    );
+  });
+
+  it('refuses a variable named twice (each value would count twice)', () => {
+    expect(problems({ ETL_VARIABLES: 'power,power' })).toEqual([
+      'ETL_VARIABLES: must be a comma list of distinct variables among wind_speed, power, ambient_temperature',
+    ]);
+    expect(problems({ ETL_VARIABLES: 'power,' })).toHaveLength(1);
+  });
+
+  it('refuses a schedule the scheduler would not accept, not only a wrong field count', () => {
+    expect(problems({ ETL_SCHEDULE: 'a b c d e' })).toEqual([
+      'ETL_SCHEDULE: must be a cron expression with 5 or 6 fields, such as "10 0 * * *"',
+    ]);
+    expect(problems({ ETL_SCHEDULE: '61 0 * * *' })).toHaveLength(1);
+    expect(problems({ ETL_SCHEDULE: '*/15 * * * *', ETL_TIME_ZONE: 'Europe/Zurich' })).toEqual([]);
+    expect(problems({ ETL_TIME_ZONE: 'Mars/Olympus' })).toEqual([
+      'ETL_TIME_ZONE: must be an IANA time zone such as UTC or Europe/Zurich',
+    ]);
+  });
+});
