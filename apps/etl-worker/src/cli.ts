@@ -38,7 +38,7 @@ function describe(result: PartitionResult): string {
     return `${result.partition} succeeded: ${rowsRead} readings -> ${rowsWritten} rows in ${seconds} s${note}`;
   }
   if (result.status === 'skipped')
-    return `${result.partition} skipped: another run of this date is in progress`;
+    return `${result.partition} skipped: another run of this date is in progress; nothing done`;
   return `${result.partition} failed after ${result.attempts} attempt(s): ${result.error}`;
 }
 
@@ -64,8 +64,9 @@ runCommands('etl', {
       const partition = date('date', values.date);
       return withRuntime(async ({ executor, pipeline }) => {
         const result = await executor.run(pipeline, partition, 'cli');
-        (result.status === 'failed' ? process.stderr : process.stdout).write(`${describe(result)}\n`);
-        return result.status === 'failed' ? EXIT.failed : EXIT.ok;
+        // A skipped run did nothing (the date is running elsewhere): not a success for a script.
+        (result.status === 'succeeded' ? process.stdout : process.stderr).write(`${describe(result)}\n`);
+        return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
       });
     },
   },
@@ -138,6 +139,7 @@ runCommands('etl', {
   },
   worker: {
     summary: 'Serve the queue and the daily schedule (any number of replicas)',
+    usage: 'etl worker',
     async run(args) {
       parseCommandArgs(args, {});
       const runtime = await openEtlRuntime(loadEtlConfig());
@@ -184,6 +186,7 @@ runCommands('etl', {
   },
   migrate: {
     summary: 'Apply pending migrations of the target and ops databases, then exit',
+    usage: 'etl migrate',
     async run(args) {
       parseCommandArgs(args, {});
       return withRuntime(async ({ target, ops }) => {

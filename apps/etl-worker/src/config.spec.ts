@@ -1,7 +1,7 @@
 import { ConfigValidationError } from '@caudal/platform';
 import { loadEtlConfig } from './etl-runtime';
 
-function problems(env: Record<string, string>): string[] {
+function problems(env: Record<string, string>): readonly string[] {
   try {
     loadEtlConfig(env);
   } catch (error) {

@@ -399,6 +399,38 @@ describe('telemetry ETL end to end', () => {
     expect(badConfig.stderr).toContain('ETL_CONCURRENCY: must be an integer between 1 and 32');
   });
 
+  it('the CLI exits 0 on success, and status shows the grid with the empty date noted', () => {
+    const env = {
+      ...process.env,
+      TARGET_DATABASE_URL: targetDb.url,
+      OPS_DATABASE_URL: opsDb.url,
+      CONNECTOR_API_URL: connectorUrl,
+    };
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, sourceNodeArgs('apps/etl-worker/src/cli.ts', ...args), {
+        cwd: root,
+        encoding: 'utf8',
+        env,
+      });
+    const run = cli('run', '--date', '2024-10-13');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^2024-10-13 succeeded: 1440 readings -> 1152 rows in [\d.]+ s\n$/);
+    const empty = cli('run', '--date', '2024-11-16');
+    expect(empty.status).toBe(0);
+    expect(empty.stdout).toContain('2024-11-16 succeeded: 0 readings -> 0 rows');
+    const status = cli('status', '--from', '2024-11-16', '--to', '2024-11-17');
+    expect(status.status).toBe(0);
+    const lines = status.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^partition\s+status\s+attempt\s+trigger\s+rows read\s+rows written\s+finished\s+note$/,
+    );
+    expect(lines[1]).toMatch(
+      /^2024-11-16\s+succeeded\s+1\s+cli\s+0\s+0\s+\S+\s+no source readings in this window$/,
+    );
+    expect(lines[2]).toMatch(/^2024-11-17\s+missing/);
+    expect(lines[3]).toBe('2 partitions: 1 succeeded, 1 missing');
+  });
+
   it('the CLI exits 1 when the run fails, naming the cause', async () => {
     const result = spawnSync(
       process.execPath,

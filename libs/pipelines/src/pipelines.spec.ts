@@ -8,7 +8,7 @@ import {
   partitionWindow,
   zoneOffsetMinutes,
 } from './partitions';
-import { renderProgress } from './progress';
+import { ProgressReporter, renderProgress } from './progress';
 
 describe('partitions', () => {
   it('accepts real dates and hours only', () => {
@@ -108,5 +108,44 @@ describe('renderProgress', () => {
     expect(renderProgress({ done: 0, total: 3, failed: 0, elapsedMs: 0 }, 3)).toBe(
       '[...] 0/3   0%  0.0/s  ETA ?',
     );
+  });
+});
+
+describe('ProgressReporter', () => {
+  const stream = (isTTY: boolean) => {
+    const written: string[] = [];
+    const out = { isTTY, write: (text: string) => written.push(text) > 0 } as unknown as NodeJS.WriteStream;
+    return { out, text: () => written.join('') };
+  };
+  const result = (partition: string, status: 'succeeded' | 'failed') => ({
+    partition,
+    status,
+    attempts: 1,
+    durationMs: 1500,
+    ...(status === 'succeeded' ? { outcome: { rowsRead: 10, rowsWritten: 8 } } : { error: 'boom' }),
+  });
+
+  it('writes one plain line per date when not on a terminal', () => {
+    const { out, text } = stream(false);
+    const reporter = new ProgressReporter(2, out);
+    reporter.result(result('2024-10-01', 'succeeded'));
+    reporter.result(result('2024-10-02', 'failed'));
+    const lines = text().trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\[1\/2\] 2024-10-01 succeeded 8 rows \(1\.50 s\)/);
+    expect(lines[1]).toMatch(/^\[2\/2\] 2024-10-02 failed: boom/);
+    expect(text()).not.toContain('\r');
+  });
+
+  it('redraws one bar in place on a terminal, ends the line when done, and draws nothing for 0 dates', () => {
+    const { out, text } = stream(true);
+    const reporter = new ProgressReporter(1, out);
+    reporter.result(result('2024-10-01', 'succeeded'));
+    expect(text()).toContain('\r\x1b[K');
+    expect(text()).toContain('1/1');
+    expect(text().endsWith('\n')).toBe(true);
+    const empty = stream(true);
+    new ProgressReporter(0, empty.out);
+    expect(empty.text()).toBe('');
   });
 });

@@ -41,7 +41,7 @@ export class ProgressReporter {
     private readonly total: number,
     private readonly out: NodeJS.WriteStream = process.stderr,
   ) {
-    if (this.out.isTTY) this.out.write(renderProgress(this.state()));
+    if (this.out.isTTY && total > 0) this.out.write(renderProgress(this.state()));
   }
 
   private state(): ProgressState {
