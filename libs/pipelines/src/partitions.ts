@@ -40,12 +40,21 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
-/** The instant of a wall-clock time in a time zone. */
+/**
+ * The instant of a wall-clock time in a time zone. A time that occurs twice (clocks set back) is its
+ * first occurrence; a time that never occurs (clocks set forward over it, as at midnight in
+ * America/Santiago or America/Havana) is the instant of the switch, where the skipped span begins.
+ */
 export function zonedTime(y: number, m: number, d: number, h: number, timeZone: string): Date {
   const wall = Date.UTC(y, m - 1, d, h);
-  let guess = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
-  guess = wall - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
-  return new Date(guess);
+  // The offsets in force half a day before and after: a switch between them is at most a few hours.
+  const before = wall - zoneOffsetMinutes(new Date(wall - 43_200_000), timeZone) * 60_000;
+  const after = wall - zoneOffsetMinutes(new Date(wall + 43_200_000), timeZone) * 60_000;
+  const shows = (instant: number) =>
+    instant + zoneOffsetMinutes(new Date(instant), timeZone) * 60_000 === wall;
+  const valid = [before, after].filter(shows);
+  if (valid.length > 0) return new Date(Math.min(...valid));
+  return new Date(before);
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
@@ -88,8 +97,18 @@ export function partitionWindow(
       end: zonedTime(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, timeZone),
     };
   }
-  const start = zonedTime(y, m, d, h!, timeZone);
-  return { start, end: new Date(start.getTime() + 3_600_000) };
+  // The next hour's start, not start + 1 h: an hour that occurs twice spans both, one skipped is empty.
+  const next = new Date(Date.UTC(y, m - 1, d, h! + 1));
+  return {
+    start: zonedTime(y, m, d, h!, timeZone),
+    end: zonedTime(
+      next.getUTCFullYear(),
+      next.getUTCMonth() + 1,
+      next.getUTCDate(),
+      next.getUTCHours(),
+      timeZone,
+    ),
+  };
 }
 
 function keyOf(date: Date, partitioning: Partitioning): string {

@@ -42,6 +42,38 @@ describe('partitions', () => {
     expect(() => partitionWindow('2024-02-30', 'daily')).toThrow('not a daily partition');
   });
 
+  it('handles clocks changing at midnight, and hours that occur twice or never', () => {
+    const hours = (w: { start: Date; end: Date }) => (w.end.getTime() - w.start.getTime()) / 3_600_000;
+    const iso = (w: { start: Date; end: Date }) => [w.start.toISOString(), w.end.toISOString()];
+    // America/Santiago sets clocks forward at 00:00 on 2024-09-08: that day starts at 01:00 (-03).
+    const santiago7 = partitionWindow('2024-09-07', 'daily', 'America/Santiago');
+    const santiago8 = partitionWindow('2024-09-08', 'daily', 'America/Santiago');
+    expect(iso(santiago7)).toEqual(['2024-09-07T04:00:00.000Z', '2024-09-08T04:00:00.000Z']);
+    expect(iso(santiago8)).toEqual(['2024-09-08T04:00:00.000Z', '2024-09-09T03:00:00.000Z']);
+    expect([hours(santiago7), hours(santiago8)]).toEqual([24, 23]);
+    // America/Havana does the same on 2024-03-10 (-05 to -04).
+    expect(iso(partitionWindow('2024-03-10', 'daily', 'America/Havana'))).toEqual([
+      '2024-03-10T05:00:00.000Z',
+      '2024-03-11T04:00:00.000Z',
+    ]);
+    expect(iso(partitionWindow('2024-03-09', 'daily', 'America/Havana'))[1]).toBe('2024-03-10T05:00:00.000Z');
+    // Europe/Zurich, hourly: 02:00-03:00 occurs twice on 2024-10-27 and never on 2024-03-31.
+    const zurich = (key: string) => iso(partitionWindow(key, 'hourly', 'Europe/Zurich'));
+    expect(zurich('2024-10-27T01')).toEqual(['2024-10-26T23:00:00.000Z', '2024-10-27T00:00:00.000Z']);
+    expect(zurich('2024-10-27T02')).toEqual(['2024-10-27T00:00:00.000Z', '2024-10-27T02:00:00.000Z']);
+    expect(zurich('2024-10-27T03')).toEqual(['2024-10-27T02:00:00.000Z', '2024-10-27T03:00:00.000Z']);
+    expect(zurich('2024-03-31T01')).toEqual(['2024-03-31T00:00:00.000Z', '2024-03-31T01:00:00.000Z']);
+    expect(zurich('2024-03-31T02')).toEqual(['2024-03-31T01:00:00.000Z', '2024-03-31T01:00:00.000Z']);
+    expect(zurich('2024-03-31T03')).toEqual(['2024-03-31T01:00:00.000Z', '2024-03-31T02:00:00.000Z']);
+    // Consecutive hours tile the day with no gap and no overlap.
+    const day = partitionRange('2024-10-27T00', '2024-10-27T23', 'hourly').map((k) =>
+      partitionWindow(k, 'hourly', 'Europe/Zurich'),
+    );
+    for (let i = 1; i < day.length; i++) expect(day[i]!.start).toEqual(day[i - 1]!.end);
+    expect(day[0]!.start).toEqual(partitionWindow('2024-10-27', 'daily', 'Europe/Zurich').start);
+    expect(day[23]!.end).toEqual(partitionWindow('2024-10-27', 'daily', 'Europe/Zurich').end);
+  });
+
   it('lists a range of partitions, both ends included', () => {
     expect(partitionRange('2024-10-30', '2024-11-02', 'daily')).toEqual([
       '2024-10-30',
