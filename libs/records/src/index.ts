@@ -13,6 +13,7 @@ export {
 export { RECORDS_MIGRATIONS, RECORDS_ROLE } from './migrations';
 export {
   ingestContactsFile,
+  isConnectionError,
   type IngestionProgress,
   type IngestionStatus,
   type IngestionSummary,

@@ -276,4 +276,65 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     expect(rows).toEqual([{ name: 'Marketing' }]); // the file's, applied after the write
     expect(await version()).toBe(before + 2); // the write's bump and the file's: every change moves the ETag
   });
+  it('an API write holding a person and adding a new department does not deadlock a file naming both', async () => {
+    const kris = readFileSync(SAMPLE_CONTACTS_CSV, 'utf8')
+      .split('\n')
+      .find((line) => line.includes('kris@gmail.com'))!;
+    const pool = db.pgPool();
+    const path = write('lock-order.csv', `${HEADER}\n${kris.replace(/,[^,]*$/, ',Lock Order Dept')}\n`);
+    // The API's PATCH order: lock the person, then insert the department it names.
+    const writer = await pool.connect();
+    try {
+      await writer.query('BEGIN');
+      // This session looks for deadlocks first, so that a cycle would fail the writer (not the file).
+      await writer.query(`SET LOCAL deadlock_timeout = '100ms'`);
+      await writer.query(`SELECT 1 FROM records.people WHERE email = 'kris@gmail.com' FOR UPDATE`);
+      const ingestion = ingestContactsFile(pool, path);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await writer.query(
+        `INSERT INTO records.departments (name) VALUES ('Lock Order Dept'), ('Lock Order Other') ON CONFLICT DO NOTHING`,
+      );
+      await writer.query('COMMIT');
+      expect(await ingestion).toMatchObject({ status: 'loaded', updated: 1 });
+    } finally {
+      await writer.query('ROLLBACK').catch(() => undefined);
+      writer.release();
+    }
+    const { rows } = await pool.query(
+      `SELECT d.name FROM records.people p JOIN records.person_departments pd ON pd.person_id = p.id
+       JOIN records.departments d ON d.id = pd.department_id WHERE p.email = 'kris@gmail.com'`,
+    );
+    expect(rows).toEqual([{ name: 'Lock Order Dept' }]);
+  });
+
+  it('retries the whole file when it is chosen as a deadlock victim', async () => {
+    const sage = readFileSync(SAMPLE_CONTACTS_CSV, 'utf8')
+      .split('\n')
+      .find((line) => line.includes('sage_wieser@cox.net'))!;
+    const pool = db.pgPool();
+    const path = write(
+      'victim.csv',
+      `${HEADER}\n${sage.replace(/^(\w+,\w+,)("[^"]*"|[^,]*)/, '$1Victim Co')}\n`,
+    );
+    // A writer taking the locks in the opposite order (company first, then the person) and waiting
+    // longer than the file's session before looking for deadlocks: the file is the victim.
+    const writer = await pool.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(`SET LOCAL deadlock_timeout = '5s'`);
+      await writer.query(`INSERT INTO records.companies (name) VALUES ('Victim Co')`);
+      const ingestion = ingestContactsFile(pool, path);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await writer.query(`SELECT 1 FROM records.people WHERE email = 'sage_wieser@cox.net' FOR UPDATE`);
+      await writer.query('COMMIT');
+      expect(await ingestion).toMatchObject({ status: 'loaded', updated: 1 });
+    } finally {
+      await writer.query('ROLLBACK').catch(() => undefined);
+      writer.release();
+    }
+    const { rows } = await pool.query(
+      `SELECT c.name FROM records.people p JOIN records.companies c ON c.id = p.company_id WHERE p.email = 'sage_wieser@cox.net'`,
+    );
+    expect(rows).toEqual([{ name: 'Victim Co' }]);
+  });
 });

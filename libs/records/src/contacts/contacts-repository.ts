@@ -85,7 +85,9 @@ const PERSON_COLUMNS = [
 
 /**
  * Contacts in the records database: reads answer JSON built by PostgreSQL; every write is one
- * transaction that locks the person, checks the expected version, and bumps it.
+ * transaction that locks the person, checks the expected version, and bumps it. A write takes its
+ * locks in the order a file ingestion takes them (merge-sql.ts): the person, then a new company, then
+ * new departments, then the person's row and links, so the two never deadlock.
  */
 export class ContactsRepository {
   constructor(
@@ -118,6 +120,7 @@ export class ContactsRepository {
   async create(fields: ContactFields): Promise<StoredContact> {
     return this.transaction(async (client) => {
       const companyId = await this.companyId(client, fields.company_name);
+      const departmentIds = await this.departmentIds(client, fields.departments);
       const { rows } = await client.query<{ id: number }>(
         `INSERT INTO records.people (first_name, last_name, company_id, address, city, state, zip, phone1, phone2, email)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -135,7 +138,7 @@ export class ContactsRepository {
         ],
       );
       const id = rows[0]!.id;
-      await this.setDepartments(client, id, fields.departments);
+      await this.linkDepartments(client, id, departmentIds);
       return (await this.read(client, id))!;
     }, fields.email);
   }
@@ -158,6 +161,8 @@ export class ContactsRepository {
         values.push(await this.companyId(client, patch.company_name));
         columns.push('company_id');
       }
+      const departmentIds =
+        patch.departments === undefined ? undefined : await this.departmentIds(client, patch.departments);
       let changed = false;
       if (columns.length > 0) {
         const assigned = columns.map((column, i) => `$${i + 2}`);
@@ -168,8 +173,8 @@ export class ContactsRepository {
         );
         changed = (result.rowCount ?? 0) > 0;
       }
-      if (patch.departments !== undefined) {
-        changed = (await this.setDepartments(client, id, patch.departments)) || changed;
+      if (departmentIds !== undefined) {
+        changed = (await this.linkDepartments(client, id, departmentIds)) || changed;
       }
       if (changed) await client.query(BUMP_VERSION, [id]);
       return (await this.read(client, id))!;
@@ -209,15 +214,10 @@ export class ContactsRepository {
   }
 
   /**
-   * Makes the person's departments exactly these names, matched to existing departments without
-   * regard to case ("sales" is the stored "Sales"); new names create departments. Answers whether a
-   * link changed.
+   * Ids of the departments of these names, matched to existing departments without regard to case
+   * ("sales" is the stored "Sales"); new names create departments.
    */
-  private async setDepartments(
-    client: PoolClient,
-    personId: number,
-    names: readonly string[],
-  ): Promise<boolean> {
+  private async departmentIds(client: PoolClient, names: readonly string[]): Promise<number[]> {
     const keys = [...new Set(names.map((name) => name.toLowerCase()))];
     const ids = async () =>
       new Map(
@@ -236,10 +236,16 @@ export class ContactsRepository {
       await client.query(INSERT_DEPARTMENTS, [[...missing.values()]]);
       found = await ids();
     }
-    const { rows } = await client.query<{ changed: number }>(SET_DEPARTMENT_LINKS, [
-      personId,
-      [...found.values()],
-    ]);
+    return [...found.values()];
+  }
+
+  /** Makes the person's department links exactly these; answers whether a link changed. */
+  private async linkDepartments(
+    client: PoolClient,
+    personId: number,
+    departmentIds: number[],
+  ): Promise<boolean> {
+    const { rows } = await client.query<{ changed: number }>(SET_DEPARTMENT_LINKS, [personId, departmentIds]);
     return rows[0]!.changed > 0;
   }
 

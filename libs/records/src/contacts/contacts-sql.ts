@@ -55,8 +55,10 @@ export const INSERT_COMPANY = `INSERT INTO records.companies (name) VALUES ($1) 
 export const COMPANY_ID = `
   SELECT id FROM records.companies WHERE lower(name) = lower($1) ORDER BY name = $1 DESC, id LIMIT 1`;
 
+/** New departments are inserted in name order, as a file inserts them (see merge-sql.ts: lock order). */
 export const INSERT_DEPARTMENTS = `
-  INSERT INTO records.departments (name) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`;
+  INSERT INTO records.departments (name) SELECT DISTINCT unnest($1::text[]) AS name ORDER BY name
+  ON CONFLICT (name) DO NOTHING`;
 
 /** Ids of the named departments, matched case-insensitively (exact spelling first, then the oldest). */
 export const DEPARTMENT_IDS = `

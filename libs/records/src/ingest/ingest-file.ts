@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import { CsvParser, type CsvRecord } from '../csv/csv-parser';
 import { checkContactRow, headerProblem, type ContactRow } from '../contacts/contact-row';
@@ -8,7 +9,8 @@ import {
   ANALYZE_STAGING,
   CREATE_STAGING,
   INSERT_REJECTS,
-  MERGE_LOOKUPS,
+  MERGE_COMPANIES,
+  MERGE_DEPARTMENTS,
   COLLECT_RELINKED,
   LOCK_NAMED_PEOPLE,
   REPLACE_DEPARTMENTS,
@@ -33,6 +35,29 @@ export interface IngestionSummary {
 
 const BATCH = 5000;
 const UNIQUE_VIOLATION = '23505';
+/** Deadlock detected, serialization failure: the whole file is tried again, up to ATTEMPTS times. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 3;
+
+/**
+ * Whether an error says the database could not be reached or dropped the connection (rather than
+ * anything about the file): the caller should try the file again later.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (code.startsWith('08')) return true; // connection exception
+    if (['57P01', '57P02', '57P03', '53300'].includes(code)) return true; // shutdown, too many clients
+    if (/^E(CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH|PIPE)$/.test(code))
+      return true;
+  }
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+      message,
+    )
+  );
+}
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -132,12 +157,6 @@ async function record(
   );
 }
 
-/**
- * Ingests one contacts CSV in one transaction: the file is streamed (memory holds two batches), valid
- * rows are staged in bulk and merged set-wise, invalid rows go to records.rejects with every reason.
- * A file whose content was already loaded changes nothing; a file with a bad header is rejected
- * whole. Every file gets a row in records.ingestions.
- */
 /** Where a long ingestion is: rows staged so far, then the set-wise merge (which reports no steps). */
 export type IngestionProgress =
   { phase: 'staging'; rowsRead: number } | { phase: 'merging'; rowsRead: number };
@@ -148,13 +167,23 @@ export interface IngestOptions {
   progressEvery?: number;
 }
 
+/**
+ * Ingests one contacts CSV in one transaction: the file is streamed (memory holds two batches), valid
+ * rows are staged in bulk and merged set-wise, invalid rows go to records.rejects with every reason.
+ * A file whose content was already loaded changes nothing; a file with a bad header is rejected
+ * whole. A file chosen as a deadlock victim (or hitting a serialization failure) is tried again from
+ * the start, up to 3 times. Every file gets a row in records.ingestions, except when the file cannot
+ * be read before it starts or the database cannot be reached (isConnectionError): those errors are
+ * thrown, so the caller can try the file again later.
+ */
 export async function ingestContactsFile(
   pool: Pool,
   path: string,
   options: IngestOptions = {},
 ): Promise<IngestionSummary> {
-  const progressEvery = options.progressEvery ?? 100_000;
   const file = basename(path);
+  // Errors before the file is read (it vanished, the database is unreachable) are thrown: nothing is
+  // known about the file yet, so nothing is recorded.
   const sha256 = await sha256Of(path);
   const empty = { file, sha256, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
   const loaded = await pool.query(
@@ -165,9 +194,37 @@ export async function ingestContactsFile(
     await record(pool, file, sha256, 'duplicate');
     return { ...empty, status: 'duplicate' };
   }
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await loadOnce(pool, path, file, sha256, options);
+    if ('summary' in outcome) return outcome.summary;
+    const { error } = outcome;
+    const code = (error as { code?: string }).code;
+    if (code !== undefined && RETRYABLE.has(code) && attempt < ATTEMPTS) {
+      await sleep(50 * attempt + Math.floor(Math.random() * 50));
+      continue;
+    }
+    if (isConnectionError(error)) throw error; // not the file's fault: nothing recorded, try later
+    if (code === UNIQUE_VIOLATION) {
+      await record(pool, file, sha256, 'duplicate'); // the same content was loaded concurrently
+      return { ...empty, status: 'duplicate' };
+    }
+    const status: IngestionStatus = error instanceof HeaderError ? 'rejected' : 'failed';
+    const message = (error as Error).message;
+    await record(pool, file, sha256, status, message);
+    return { ...empty, status, error: message };
+  }
+}
 
+/** One attempt at the file, in one transaction: its summary, or the error that rolled it back. */
+async function loadOnce(
+  pool: Pool,
+  path: string,
+  file: string,
+  sha256: string,
+  options: IngestOptions,
+): Promise<{ summary: IngestionSummary } | { error: unknown }> {
+  const progressEvery = options.progressEvery ?? 100_000;
   const client = await pool.connect();
-  let summary: IngestionSummary;
   let batches: Batches | undefined;
   try {
     await client.query('BEGIN');
@@ -206,18 +263,21 @@ export async function ingestContactsFile(
 
     options.onProgress?.({ phase: 'merging', rowsRead });
     await client.query(ANALYZE_STAGING);
-    await client.query(MERGE_LOOKUPS);
     // The people this file names stay as read until commit: an API write to one of them waits, so
     // no change slips between reading their departments and replacing them (and every change bumps
-    // the version, hence the ETag).
+    // the version, hence the ETag). They are locked first, as the API locks its person first (see
+    // the lock order in merge-sql.ts).
     await client.query(LOCK_NAMED_PEOPLE);
+    await client.query(MERGE_COMPANIES);
+    await client.query(MERGE_DEPARTMENTS);
     await client.query(COLLECT_RELINKED); // before the upsert changes what is stored
     const counts = (await client.query<{ inserted: number; updated: number; people: number }>(UPSERT_PEOPLE))
       .rows[0]!;
     await client.query(REPLACE_DEPARTMENTS);
     const { inserted, updated, people } = counts;
-    summary = {
-      ...empty,
+    const summary: IngestionSummary = {
+      file,
+      sha256,
       status: 'loaded',
       rowsRead,
       inserted,
@@ -231,21 +291,14 @@ export async function ingestContactsFile(
       [ingestionId, rowsRead, inserted, updated, summary.unchanged, rejected],
     );
     await client.query('COMMIT');
+    client.release();
+    return { summary };
   } catch (error) {
     await batches?.settle(); // a write still in flight finishes (or fails) before the rollback
     await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-      await record(pool, file, sha256, 'duplicate'); // the same content was loaded concurrently
-      return { ...empty, status: 'duplicate' };
-    }
-    const status: IngestionStatus = error instanceof HeaderError ? 'rejected' : 'failed';
-    const message = (error as Error).message;
-    await record(pool, file, sha256, status, message);
-    return { ...empty, status, error: message };
+    client.release(isConnectionError(error) ? (error as Error) : undefined); // a broken client is dropped
+    return { error };
   }
-  client.release();
-  return summary;
 }
 
 class HeaderError extends Error {

@@ -19,14 +19,22 @@ export const INSERT_REJECTS = `
 /** Statistics for the planner: the staged rows are many, and the temp table is never auto-analyzed. */
 export const ANALYZE_STAGING = `ANALYZE staging`;
 
-export const MERGE_LOOKUPS = `
-  WITH d AS (INSERT INTO records.departments (name) SELECT DISTINCT department FROM staging ON CONFLICT (name) DO NOTHING)
-  INSERT INTO records.companies (name) SELECT DISTINCT company_name FROM staging WHERE company_name IS NOT NULL
+// Lock order, shared with the contacts repository (the API) so that a file and an API write never wait
+// for each other in a cycle: first the existing people named (by id), then new companies, then new
+// departments (each by name), then new people rows and links.
+
+/** Locks the stored people the file names (by email), in id order, until the transaction ends. */
+export const LOCK_NAMED_PEOPLE = `
+  SELECT 1 FROM records.people p WHERE p.email IN (SELECT email FROM staging) ORDER BY p.id FOR UPDATE OF p`;
+
+export const MERGE_COMPANIES = `
+  INSERT INTO records.companies (name)
+  SELECT DISTINCT company_name FROM staging WHERE company_name IS NOT NULL ORDER BY company_name
   ON CONFLICT (name) DO NOTHING`;
 
-/** Locks the stored people the file names (by email) until the transaction ends. */
-export const LOCK_NAMED_PEOPLE = `
-  SELECT 1 FROM records.people p WHERE p.email IN (SELECT email FROM staging) FOR UPDATE OF p`;
+export const MERGE_DEPARTMENTS = `
+  INSERT INTO records.departments (name) SELECT DISTINCT department FROM staging ORDER BY department
+  ON CONFLICT (name) DO NOTHING`;
 
 /** People whose department set in the file differs from the one stored (existing people only). */
 export const COLLECT_RELINKED = `
