@@ -17,7 +17,8 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RecordsLoaderConfig } from './config';
-import { InboxScanner, inboxFolders, moveTo } from './inbox';
+import { inboxFolders } from './inbox';
+import { InboxWatcher } from './watcher';
 
 function openRecords(config: RecordsLoaderConfig): Promise<Database> {
   return openMigratedDatabase({
@@ -85,29 +86,33 @@ runCommands('records-loader', {
       const logger = createLogger('records-loader', config.LOG_LEVEL);
       const folders = inboxFolders(resolve(config.RECORDS_INBOX ?? join(caudalHome(), 'records', 'inbox')));
       const records = await openRecords(config);
-      const scanner = new InboxScanner(folders.inbox);
+      const watcher = new InboxWatcher({
+        folders,
+        logger,
+        pollMs: config.RECORDS_POLL_MS,
+        describe,
+        ingest: (path) =>
+          ingestContactsFile(records.pgPool(), path, {
+            progressEvery: PROGRESS_EVERY,
+            onProgress: (progress) => logger.info({ file: basename(path), ...progress }, 'ingesting'),
+          }),
+      });
       let running = true;
+      const stopped = new AbortController();
       logger.info(
         { inbox: folders.inbox, database: records.describe() },
         'records loader watching the inbox',
       );
       const loop = (async () => {
         while (running) {
-          for (const path of scanner.readyFiles()) {
-            const summary = await ingestContactsFile(records.pgPool(), path, {
-              progressEvery: PROGRESS_EVERY,
-              onProgress: (progress) => logger.info({ file: basename(path), ...progress }, 'ingesting'),
-            });
-            const ok = summary.status === 'loaded' || summary.status === 'duplicate';
-            const moved = moveTo(ok ? folders.processed : folders.failed, path);
-            scanner.forget(path);
-            logger[ok ? 'info' : 'warn']({ ...summary, movedTo: moved }, describe(summary));
-          }
-          await sleep(config.RECORDS_POLL_MS);
+          const wait = await watcher.poll();
+          // A shutdown ends the wait (a long back-off included); the file in progress is finished first.
+          await sleep(wait, undefined, { signal: stopped.signal }).catch(() => undefined);
         }
       })();
       onShutdown(async () => {
         running = false; // the file in progress is finished first
+        stopped.abort();
         await loop;
         await records.close();
         await stopEmbeddedPostgres();
