@@ -214,6 +214,43 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     await db.pgPool().query(`DELETE FROM records.people WHERE email LIKE 'quote%@example.com'`);
   });
 
+  it('rows of one email that differ in more than department are all rejected; the stored person stays', async () => {
+    const pool = db.pgPool();
+    const zed = (first: string, department: string, email = 'zed@conflict.com') =>
+      `${first},One,Zco,1 St,Reno,NV,89501,,,${email},${department}`;
+    await ingestContactsFile(pool, write('conflict-before.csv', `${HEADER}\n${zed('Zed', 'Sales')}\n`));
+    const text = [
+      HEADER,
+      zed('Zed', 'Sales'),
+      zed('Zedd', 'Support', 'ZED@Conflict.com'),
+      zed('Zed', 'Marketing'),
+      'Amy,Two,Aco,2 St,Reno,NV,89501,,,amy@conflict.com,Sales',
+      'Amy,Two,Aco,2 St,Reno,NV,89501,,,Amy@Conflict.com,Support',
+    ].join('\n');
+    const summary = await ingestContactsFile(pool, write('conflict.csv', text));
+    expect(summary).toMatchObject({ status: 'loaded', rowsRead: 5, inserted: 1, updated: 0, rejected: 3 });
+    const rejects = await pool.query(
+      `SELECT r.line_number, r.reasons FROM records.rejects r JOIN records.ingestions i ON i.id = r.ingestion_id
+       WHERE i.file_name = 'conflict.csv' ORDER BY r.line_number`,
+    );
+    expect(rejects.rows).toEqual([
+      { line_number: 2, reasons: ['conflicts with line 3 for the same email'] },
+      { line_number: 3, reasons: ['conflicts with line 2 for the same email'] },
+      { line_number: 4, reasons: ['conflicts with line 3 for the same email'] },
+    ]);
+    const people = await pool.query(
+      `SELECT p.email, p.first_name, p.version, array_agg(d.name ORDER BY d.name) AS departments
+       FROM records.people p JOIN records.person_departments pd ON pd.person_id = p.id
+       JOIN records.departments d ON d.id = pd.department_id
+       WHERE p.email LIKE '%@conflict.com' GROUP BY p.id ORDER BY p.email`,
+    );
+    expect(people.rows).toEqual([
+      { email: 'amy@conflict.com', first_name: 'Amy', version: 1, departments: ['Sales', 'Support'] },
+      { email: 'zed@conflict.com', first_name: 'Zed', version: 1, departments: ['Sales'] },
+    ]);
+    await pool.query(`DELETE FROM records.people WHERE email LIKE '%@conflict.com'`);
+  });
+
   it('rejects a file with a bad header whole, writing nothing', async () => {
     const before = await count('people');
     const summary = await ingestContactsFile(

@@ -13,6 +13,7 @@ import {
   MERGE_DEPARTMENTS,
   COLLECT_RELINKED,
   LOCK_NAMED_PEOPLE,
+  REJECT_CONFLICTING,
   REPLACE_DEPARTMENTS,
   STAGE_ROWS,
   UPSERT_PEOPLE,
@@ -79,7 +80,7 @@ async function* records(path: string): AsyncGenerator<CsvRecord> {
  * two batches at most.
  */
 class Batches {
-  rows: { line: number; row: ContactRow }[] = [];
+  rows: { line: number; row: ContactRow; raw: string }[] = [];
   rejects: { line: number; raw: string; reasons: string[] }[] = [];
   private inFlight: Promise<void> = Promise.resolve();
 
@@ -130,6 +131,7 @@ class Batches {
         column('phone2'),
         column('email'),
         column('department'),
+        rows.map((r) => r.raw),
       ]);
     }
     if (rejects.length > 0) {
@@ -251,7 +253,7 @@ async function loadOnce(
       if (rowsRead % progressEvery === 0) options.onProgress?.({ phase: 'staging', rowsRead });
       // A record the parser gave up on (an unclosed quote) is one reject; the rows after it are read.
       const check = rec.error ? { ok: false as const, reasons: [rec.error] } : checkContactRow(rec.fields);
-      if (check.ok) batches.rows.push({ line: rec.line, row: check.row });
+      if (check.ok) batches.rows.push({ line: rec.line, row: check.row, raw: rec.raw });
       else {
         rejected++;
         batches.rejects.push({ line: rec.line, raw: rec.raw, reasons: check.reasons });
@@ -263,6 +265,7 @@ async function loadOnce(
 
     options.onProgress?.({ phase: 'merging', rowsRead });
     await client.query(ANALYZE_STAGING);
+    rejected += (await client.query<{ n: number }>(REJECT_CONFLICTING, [ingestionId])).rows[0]!.n;
     // The people this file names stay as read until commit: an API write to one of them waits, so
     // no change slips between reading their departments and replacing them (and every change bumps
     // the version, hence the ETag). They are locked first, as the API locks its person first (see

@@ -3,13 +3,13 @@
 export const CREATE_STAGING = `
   CREATE TEMP TABLE staging (
     line integer, first_name text, last_name text, company_name text, address text, city text,
-    state text, zip text, phone1 text, phone2 text, email text, department text
+    state text, zip text, phone1 text, phone2 text, email text, department text, raw text
   ) ON COMMIT DROP`;
 
 export const STAGE_ROWS = `
   INSERT INTO staging
   SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`;
+                       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])`;
 
 export const INSERT_REJECTS = `
   INSERT INTO records.rejects (ingestion_id, line_number, raw_line, reasons)
@@ -18,6 +18,33 @@ export const INSERT_REJECTS = `
 
 /** Statistics for the planner: the staged rows are many, and the temp table is never auto-analyzed. */
 export const ANALYZE_STAGING = `ANALYZE staging`;
+
+/**
+ * Rows of one file that give the same email (any case: emails are staged lower-case) must describe
+ * the same person: they may differ only in department (one row per department). When they differ in
+ * anything else, the file does not say which is right, so every row of that email is rejected
+ * ("conflicts with line N for the same email", N being the first line of that email that differs from
+ * the row) and the stored person is left as it was. $1: the ingestion; answers how many rows went.
+ */
+export const REJECT_CONFLICTING = `
+  WITH persons AS (
+    SELECT line, email, raw,
+           ROW(first_name, last_name, company_name, address, city, state, zip, phone1, phone2)::text AS person
+    FROM staging
+    WHERE email IN (SELECT email FROM staging GROUP BY email HAVING count(*) > 1)
+  ), variants AS (
+    SELECT email, person, min(line) AS first_line FROM persons GROUP BY email, person
+  ), conflicting AS (
+    SELECT p.line, p.raw, min(v.first_line) AS other
+    FROM persons p JOIN variants v ON v.email = p.email AND v.person <> p.person
+    GROUP BY p.line, p.raw
+  ), removed AS (
+    DELETE FROM staging s USING conflicting c WHERE s.line = c.line
+  ), rejected AS (
+    INSERT INTO records.rejects (ingestion_id, line_number, raw_line, reasons)
+    SELECT $1, line, raw, ARRAY['conflicts with line ' || other || ' for the same email'] FROM conflicting
+  )
+  SELECT count(*)::int AS n FROM conflicting`;
 
 // Lock order, shared with the contacts repository (the API) so that a file and an API write never wait
 // for each other in a cycle: first the existing people named (by id), then new companies, then new
@@ -51,7 +78,8 @@ export const COLLECT_RELINKED = `
   WHERE c.deps IS DISTINCT FROM s.deps`;
 
 /**
- * Upserts each person once (the file's last line for that email wins), bumps the version of people
+ * Upserts each person once (the rows of one email agree on everything but department: see
+ * REJECT_CONFLICTING), bumps the version of people
  * whose departments alone changed, and answers only the counts (nothing per row reaches the client,
  * so memory does not grow with the file).
  */
