@@ -107,6 +107,18 @@ describe('records API over HTTP: reading (real PostgreSQL, or PGlite when TEST_P
       expect(page.items.map((c) => c.id)).toEqual(expected.map((r) => r.id));
     });
 
+    it('answers 422 naming each filter holding a NUL character (not a server error)', async () => {
+      const response = await call(
+        'reader',
+        'GET',
+        '/v1/contacts?q=a%00b&city=%00&company=x%00&department=%00',
+      );
+      expect(response.status).toBe(422);
+      const details = ((await response.json()) as ErrorBody).details!;
+      expect(details.map((d) => d.field).sort()).toEqual(['city', 'company', 'department', 'q']);
+      expect(details.find((d) => d.field === 'q')!.message).toBe('q must not contain a NUL character');
+    });
+
     it('answers 422 naming each bad parameter, and 404 for an unknown id', async () => {
       const response = await call(
         'reader',

@@ -56,6 +56,42 @@ describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_P
       expect(await sql('SELECT count(*) AS n FROM records.people')).toEqual(before);
     });
 
+    it('POST and PATCH answer 422 naming each text field holding a NUL character, and write nothing', async () => {
+      const before = await sql('SELECT count(*) AS n FROM records.people');
+      const response = await call('admin', 'POST', '/v1/contacts', {
+        ...NEW_CONTACT,
+        first_name: 'A\u0000da',
+        company_name: '\u0000',
+        email: 'a\u0000@example.com',
+        departments: ['Sales', 'R\u0000D'],
+      });
+      expect(response.status).toBe(422);
+      const details = ((await response.json()) as ErrorBody).details!;
+      expect(details.map((d) => d.field).sort()).toEqual([
+        'company_name',
+        'departments',
+        'email',
+        'first_name',
+      ]);
+      expect(details.find((d) => d.field === 'first_name')!.message).toBe(
+        'first_name must not contain a NUL character',
+      );
+      const id = await idOf('art@venere.org');
+      const patch = await call(
+        'admin',
+        'PATCH',
+        `/v1/contacts/${id}`,
+        { city: 'Bridge\u0000port' },
+        { 'if-match': '*' },
+      );
+      expect(patch.status).toBe(422);
+      expect(((await patch.json()) as ErrorBody).details!.map((d) => d.field)).toEqual(['city']);
+      expect(await sql('SELECT count(*) AS n FROM records.people')).toEqual(before);
+      expect(await sql(`SELECT city FROM records.people WHERE id = $1`, [id])).toEqual([
+        { city: 'Bridgeport' },
+      ]);
+    });
+
     it('POST with an email already used (any case) -> 409, nothing written', async () => {
       const before = await sql('SELECT count(*) AS n FROM records.people');
       const response = await call('admin', 'POST', '/v1/contacts', {

@@ -11,6 +11,7 @@ import {
   IsString,
   Matches,
   MaxLength,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
 
@@ -31,6 +32,17 @@ const whenPresent = (presence: Presence) =>
 
 const MAX_TEXT = 200;
 
+/** PostgreSQL text cannot hold U+0000: a NUL is a bad field (422), not a server error. */
+export function NoNul(options: { each?: boolean } = {}): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'noNul',
+      validator: { validate: (value) => typeof value !== 'string' || !value.includes('\u0000') },
+    },
+    { each: options.each, message: '$property must not contain a NUL character' },
+  );
+}
+
 export function RequiredText(presence: Presence, example: string): PropertyDecorator {
   return applyDecorators(
     (presence === 'create' ? ApiProperty : ApiPropertyOptional)({ example, maxLength: MAX_TEXT }),
@@ -39,6 +51,7 @@ export function RequiredText(presence: Presence, example: string): PropertyDecor
     IsString({ message: '$property must be a string' }),
     IsNotEmpty({ message: '$property must not be empty' }),
     MaxLength(MAX_TEXT, { message: `$property must be at most ${MAX_TEXT} characters` }),
+    NoNul(),
   );
 }
 
@@ -49,6 +62,7 @@ export function OptionalText(example: string): PropertyDecorator {
     IsOptional(),
     IsString({ message: '$property must be a string or null' }),
     MaxLength(MAX_TEXT, { message: `$property must be at most ${MAX_TEXT} characters` }),
+    NoNul(),
   );
 }
 
@@ -85,6 +99,7 @@ export function EmailField(presence: Presence): PropertyDecorator {
     IsString({ message: 'email must be a valid email address' }),
     Matches(EMAIL_PATTERN, { message: 'email must be a valid email address' }),
     MaxLength(MAX_TEXT, { message: `email must be at most ${MAX_TEXT} characters` }),
+    NoNul(),
   );
 }
 
@@ -105,5 +120,6 @@ export function DepartmentsField(presence: Presence): PropertyDecorator {
     IsString({ each: true, message: 'departments must hold only strings' }),
     IsNotEmpty({ each: true, message: 'departments must not hold empty names' }),
     MaxLength(MAX_TEXT, { each: true, message: `each department must be at most ${MAX_TEXT} characters` }),
+    NoNul({ each: true }),
   );
 }

@@ -6,6 +6,7 @@ import {
 } from '@caudal/records';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { NoNul } from './contact-field.decorators';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 
 /** The largest offset PostgreSQL takes as an integer (records.people ids are 32-bit too). */
@@ -23,24 +24,28 @@ export class ListContactsQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @NoNul()
   city?: string;
 
   @ApiPropertyOptional({ description: 'Company name, exact but case-insensitive' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @NoNul()
   company?: string;
 
   @ApiPropertyOptional({ description: 'Has this department (case-insensitive)', example: 'Sales' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @NoNul()
   department?: string;
 
   @ApiPropertyOptional({ description: 'Free text within first name, last name or email', example: 'butt' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @NoNul()
   q?: string;
 
   @ApiPropertyOptional({
