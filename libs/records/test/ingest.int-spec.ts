@@ -251,6 +251,48 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     await pool.query(`DELETE FROM records.people WHERE email LIKE '%@conflict.com'`);
   });
 
+  it('a row with a NUL character is a reject naming the field; the other rows load', async () => {
+    const text = [
+      HEADER,
+      'Nul,By\u0000te,Co,1 St,Reno,NV,89501,,,nul@bytes.com,Sales',
+      'Ok,Row,Co,1 St,Reno,NV,89501,,,ok@bytes.com,Sales',
+    ].join('\n');
+    const summary = await ingestContactsFile(db.pgPool(), write('nul.csv', text));
+    expect(summary).toMatchObject({ status: 'loaded', rowsRead: 2, inserted: 1, rejected: 1 });
+    const { rows } = await db.pgPool().query(
+      `SELECT r.line_number, r.raw_line, r.reasons FROM records.rejects r JOIN records.ingestions i ON i.id = r.ingestion_id
+       WHERE i.file_name = 'nul.csv'`,
+    );
+    expect(rows).toEqual([
+      {
+        line_number: 2,
+        raw_line: 'Nul,By\u2400te,Co,1 St,Reno,NV,89501,,,nul@bytes.com,Sales',
+        reasons: ['last_name contains a NUL character'],
+      },
+    ]);
+    await db.pgPool().query(`DELETE FROM records.people WHERE email LIKE '%@bytes.com'`);
+  });
+
+  it('rejects a file that is not valid UTF-8 whole, naming the line of the first bad byte', async () => {
+    const before = await count('people');
+    const latin1 = Buffer.from(
+      [
+        HEADER,
+        'Ok,Row,Co,1 St,Reno,NV,89501,,,ok@latin.com,Sales',
+        'M\xfcller,J\xf6rg,Co,1 St,Reno,NV,89501,,,mueller@latin.com,Sales',
+      ].join('\r\n'),
+      'latin1',
+    );
+    const path = join(dir, 'latin1.csv');
+    writeFileSync(path, latin1);
+    const summary = await ingestContactsFile(db.pgPool(), path);
+    expect(summary).toMatchObject({
+      status: 'rejected',
+      error: 'the file is not valid UTF-8 (first invalid byte on line 3); save it as UTF-8',
+    });
+    expect(await count('people')).toBe(before);
+  });
+
   it('rejects a file with a bad header whole, writing nothing', async () => {
     const before = await count('people');
     const summary = await ingestContactsFile(

@@ -86,4 +86,11 @@ describe('contact rows', () => {
     expect(normalizeZip('501')).toBe('00501');
     expect(normalizeZip('12345-6789')).toBeUndefined();
   });
+
+  it('rejects a row holding a NUL character, naming the field', () => {
+    expect(checkContactRow(withColumn(3, '8 W\u0000Cerritos'))).toEqual({
+      ok: false,
+      reasons: ['address contains a NUL character'],
+    });
+  });
 });

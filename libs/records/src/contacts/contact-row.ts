@@ -65,6 +65,9 @@ export function checkContactRow(fields: readonly string[]): RowCheck {
   const value = (column: ContactColumn) => fields[CONTACT_COLUMNS.indexOf(column)]!;
   const text = (column: ContactColumn) => value(column).trim() || null;
   const reasons: string[] = [];
+  // PostgreSQL text cannot hold U+0000: such a row is a reject, not a failed file.
+  for (const column of CONTACT_COLUMNS)
+    if (value(column).includes('\u0000')) reasons.push(`${column} contains a NUL character`);
   for (const column of REQUIRED) if (value(column).trim() === '') reasons.push(`${column} is required`);
   const state = value('state');
   if (state.trim() !== '' && !STATE_PATTERN.test(state))

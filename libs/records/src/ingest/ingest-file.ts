@@ -66,12 +66,70 @@ async function sha256Of(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * The file's records. Text is decoded as strict UTF-8: a file with an invalid byte sequence (e.g.
+ * saved as Latin-1) is rejected whole, naming the line of the first bad byte, rather than loaded with
+ * U+FFFD in place of its accented letters; one bad row usually means the whole file has the wrong
+ * encoding, and rejecting the file keeps the other rows from loading under a different spelling.
+ */
 async function* records(path: string): AsyncGenerator<CsvRecord> {
   const parser = new CsvParser();
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
-    yield* parser.push(chunk as string);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+      yield* parser.push(decoder.decode(chunk as Buffer, { stream: true }));
+    }
+    yield* parser.push(decoder.decode());
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw error;
+    const line = await lineOfInvalidUtf8(path);
+    throw new RejectedFile(
+      `the file is not valid UTF-8 (first invalid byte on line ${line}); save it as UTF-8`,
+    );
   }
   yield* parser.end();
+}
+
+/** The line (1-based; CRLF, LF or CR end a line) of the file's first byte that is not valid UTF-8. */
+async function lineOfInvalidUtf8(path: string): Promise<number> {
+  let line = 1;
+  let afterCR = false;
+  let need = 0; // continuation bytes still expected
+  let lower = 0x80;
+  let upper = 0xbf;
+  for await (const chunk of createReadStream(path)) {
+    for (const b of chunk as Buffer) {
+      if (need > 0) {
+        if (b < lower || b > upper) return line;
+        need--;
+        lower = 0x80;
+        upper = 0xbf;
+        continue;
+      }
+      if (b < 0x80) {
+        if (b === 0x0d || (b === 0x0a && !afterCR)) line++;
+        afterCR = b === 0x0d;
+        continue;
+      }
+      afterCR = false;
+      if (b >= 0xc2 && b <= 0xdf) need = 1;
+      else if (b >= 0xe0 && b <= 0xef) {
+        need = 2;
+        if (b === 0xe0) lower = 0xa0; // no overlong forms
+        if (b === 0xed) upper = 0x9f; // no surrogates
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        need = 3;
+        if (b === 0xf0) lower = 0x90;
+        if (b === 0xf4) upper = 0x8f; // nothing past U+10FFFF
+      } else return line;
+    }
+  }
+  return line; // a sequence cut short by the end of the file
+}
+
+/** PostgreSQL text cannot hold U+0000: a reject keeps the line readable with U+2400 (␀) instead. */
+function storable(text: string): string {
+  return text.replaceAll('\u0000', '\u2400');
 }
 
 /**
@@ -138,8 +196,8 @@ class Batches {
       await this.client.query(INSERT_REJECTS, [
         this.ingestionId,
         rejects.map((r) => r.line),
-        rejects.map((r) => r.raw),
-        rejects.map((r) => r.reasons.join('\x1f')),
+        rejects.map((r) => storable(r.raw)),
+        rejects.map((r) => storable(r.reasons.join('\x1f'))),
       ]);
     }
   }
@@ -155,7 +213,7 @@ async function record(
   await pool.query(
     `INSERT INTO records.ingestions (file_name, sha256, status, finished_at, rows_read, inserted, updated, unchanged, rejected, error)
      VALUES ($1, $2, $3, now(), 0, 0, 0, 0, 0, $4)`,
-    [file, sha256, status, error ?? null],
+    [file, sha256, status, error === undefined ? null : storable(error)],
   );
 }
 
@@ -210,7 +268,7 @@ export async function ingestContactsFile(
       await record(pool, file, sha256, 'duplicate'); // the same content was loaded concurrently
       return { ...empty, status: 'duplicate' };
     }
-    const status: IngestionStatus = error instanceof HeaderError ? 'rejected' : 'failed';
+    const status: IngestionStatus = error instanceof RejectedFile ? 'rejected' : 'failed';
     const message = (error as Error).message;
     await record(pool, file, sha256, status, message);
     return { ...empty, status, error: message };
@@ -246,7 +304,7 @@ async function loadOnce(
       if (!header) {
         header = rec;
         const problem = rec.error ?? headerProblem(rec.fields);
-        if (problem) throw new HeaderError(problem);
+        if (problem) throw new RejectedFile(problem);
         continue;
       }
       rowsRead++;
@@ -260,7 +318,7 @@ async function loadOnce(
       }
       if (batches.size >= BATCH) await batches.flush();
     }
-    if (!header) throw new HeaderError('the file is empty');
+    if (!header) throw new RejectedFile('the file is empty');
     await batches.drain();
 
     options.onProgress?.({ phase: 'merging', rowsRead });
@@ -304,6 +362,7 @@ async function loadOnce(
   }
 }
 
-class HeaderError extends Error {
-  override name = 'HeaderError';
+/** The file is rejected whole (bad header, empty, not UTF-8): status 'rejected', nothing loaded. */
+class RejectedFile extends Error {
+  override name = 'RejectedFile';
 }
