@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_TOKENS, services, type ServiceSpec } from './services';
+import { recordsTokens, services, type ServiceSpec } from './services';
 
 const root = findWorkspaceRoot();
 const children = new Set<ChildProcess>();
@@ -110,8 +110,7 @@ async function main(): Promise<void> {
       recordsPort: Number(process.env['RECORDS_API_PORT'] || 3002),
       recordsInbox: resolve(process.env['RECORDS_INBOX'] || join(caudalHome(), 'records', 'inbox')),
       relationsDropDir: resolve(process.env['RELATIONS_DROP_DIR'] || join(caudalHome(), 'relations', 'drop')),
-      adminTokens: process.env['RECORDS_ADMIN_TOKENS'] || DEMO_TOKENS.admin,
-      readerTokens: process.env['RECORDS_READER_TOKENS'] || DEMO_TOKENS.reader,
+      ...recordsTokens(process.env),
       logLevel: process.env['LOG_LEVEL'] || 'warn',
     });
     for (const spec of specs) {

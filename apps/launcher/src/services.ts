@@ -30,6 +30,21 @@ export const DEMO_TOKENS = {
   reader: 'demo-reader-token-change-me',
 } as const;
 
+/**
+ * The records API's tokens: the demo ones only when neither RECORDS_ADMIN_TOKENS nor
+ * RECORDS_READER_TOKENS is set; as soon as either is, exactly the tokens given (the other list empty
+ * when unset), so a public demo token never opens a database the user has secured.
+ */
+export function recordsTokens(
+  env: NodeJS.ProcessEnv,
+): Pick<LauncherSettings, 'adminTokens' | 'readerTokens' | 'demoTokens'> {
+  const adminTokens = env['RECORDS_ADMIN_TOKENS']?.trim() ?? '';
+  const readerTokens = env['RECORDS_READER_TOKENS']?.trim() ?? '';
+  if (adminTokens === '' && readerTokens === '')
+    return { adminTokens: DEMO_TOKENS.admin, readerTokens: DEMO_TOKENS.reader, demoTokens: true };
+  return { adminTokens, readerTokens, demoTokens: false };
+}
+
 export interface LauncherSettings {
   databaseUrl: string;
   connectorPort: number;
@@ -40,17 +55,19 @@ export interface LauncherSettings {
   relationsDropDir: string;
   adminTokens: string;
   readerTokens: string;
+  /** The demo tokens are in use (the banner may print them; it never prints a token the user set). */
+  demoTokens: boolean;
   logLevel: string;
 }
 
 /** The first token of a comma list (the one the banner's curl lines use). */
-const firstToken = (list: string) => list.split(',')[0]!.trim();
 
 export function services(settings: LauncherSettings): ServiceSpec[] {
   const api = `http://localhost:${settings.connectorPort}`;
   const records = `http://localhost:${settings.recordsPort}`;
-  const reader = firstToken(settings.readerTokens || settings.adminTokens);
-  const admin = firstToken(settings.adminTokens);
+  // Only the public demo tokens are ever printed; with the user's own, the banner shows a placeholder.
+  const reader = settings.demoTokens ? DEMO_TOKENS.reader : '<your token>';
+  const admin = settings.demoTokens ? DEMO_TOKENS.admin : '<your admin token>';
   return [
     {
       name: 'connector-api',
@@ -129,7 +146,9 @@ export function services(settings: LauncherSettings): ServiceSpec[] {
         `       curl -i -H 'Authorization: Bearer ${reader}' ${records}/v1/contacts/1   (note its ETag)`,
         `       curl -X PATCH -H 'Authorization: Bearer ${admin}' -H 'If-Match: <that ETag>' \\`,
         `         -H 'Content-Type: application/json' -d '{"city":"Trenton"}' ${records}/v1/contacts/1`,
-        `  demo tokens: admin ${admin}, reader ${reader} (set RECORDS_ADMIN_TOKENS / RECORDS_READER_TOKENS)`,
+        settings.demoTokens
+          ? `  demo tokens: admin ${admin}, reader ${reader} (set RECORDS_ADMIN_TOKENS / RECORDS_READER_TOKENS)`
+          : `  tokens: use your own, from RECORDS_ADMIN_TOKENS / RECORDS_READER_TOKENS (the demo tokens are off)`,
       ],
     },
     {

@@ -1,0 +1,44 @@
+import { DEMO_TOKENS, recordsTokens, services, type LauncherSettings } from './services';
+
+const base: Omit<LauncherSettings, 'adminTokens' | 'readerTokens' | 'demoTokens'> = {
+  databaseUrl: 'postgres://x@127.0.0.1:5432/db',
+  connectorPort: 3001,
+  recordsPort: 3002,
+  recordsInbox: '/tmp/inbox',
+  relationsDropDir: '/tmp/drop',
+  logLevel: 'warn',
+};
+const recordsApi = (env: NodeJS.ProcessEnv) => {
+  const spec = services({ ...base, ...recordsTokens(env) }).find((s) => s.name === 'records-api')!;
+  return { env: spec.env, banner: spec.banner.join('\n') };
+};
+const OWN_ADMIN = 'my-own-admin-token-0001';
+const OWN_READER = 'my-own-reader-token-0001';
+
+describe('launcher: records API tokens', () => {
+  it('uses and prints the demo tokens only when neither variable is set', () => {
+    const { env, banner } = recordsApi({});
+    expect(env).toMatchObject({
+      RECORDS_ADMIN_TOKENS: DEMO_TOKENS.admin,
+      RECORDS_READER_TOKENS: DEMO_TOKENS.reader,
+    });
+    expect(banner).toContain(`Bearer ${DEMO_TOKENS.reader}`);
+    expect(recordsApi({ RECORDS_ADMIN_TOKENS: ' ', RECORDS_READER_TOKENS: '' }).env).toMatchObject({
+      RECORDS_READER_TOKENS: DEMO_TOKENS.reader,
+    });
+  });
+
+  it.each<[{ RECORDS_ADMIN_TOKENS?: string; RECORDS_READER_TOKENS?: string }]>([
+    [{ RECORDS_ADMIN_TOKENS: OWN_ADMIN }],
+    [{ RECORDS_READER_TOKENS: OWN_READER }],
+    [{ RECORDS_ADMIN_TOKENS: OWN_ADMIN, RECORDS_READER_TOKENS: OWN_READER }],
+  ])('with the user’s own tokens (%o) no demo token is accepted and none is printed', (userEnv) => {
+    const { env, banner } = recordsApi(userEnv);
+    expect(env['RECORDS_ADMIN_TOKENS']).toBe(userEnv.RECORDS_ADMIN_TOKENS ?? '');
+    expect(env['RECORDS_READER_TOKENS']).toBe(userEnv.RECORDS_READER_TOKENS ?? '');
+    for (const token of [DEMO_TOKENS.admin, DEMO_TOKENS.reader, OWN_ADMIN, OWN_READER])
+      expect(banner).not.toContain(token);
+    expect(banner).toContain(`Bearer <your token>`);
+    expect(banner).toContain('use your own');
+  });
+});
