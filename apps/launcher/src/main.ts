@@ -110,6 +110,14 @@ async function main(): Promise<void> {
       recordsPort: Number(process.env['RECORDS_API_PORT'] || 3002),
       recordsInbox: resolve(process.env['RECORDS_INBOX'] || join(caudalHome(), 'records', 'inbox')),
       relationsDropDir: resolve(process.env['RELATIONS_DROP_DIR'] || join(caudalHome(), 'relations', 'drop')),
+      etlSchedule: {
+        cron: process.env['ETL_SCHEDULE'] || '10 0 * * *',
+        timeZone: process.env['ETL_TIME_ZONE'] || 'UTC',
+      },
+      relationsSchedule: {
+        cron: process.env['RELATIONS_SCHEDULE'] || '0 2 * * *',
+        timeZone: process.env['RELATIONS_TIME_ZONE'] || 'America/Bogota',
+      },
       ...recordsTokens(process.env),
       logLevel: process.env['LOG_LEVEL'] || 'warn',
     });

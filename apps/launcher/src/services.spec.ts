@@ -1,4 +1,4 @@
-import { DEMO_TOKENS, recordsTokens, services, type LauncherSettings } from './services';
+import { DEMO_TOKENS, recordsTokens, scheduleText, services, type LauncherSettings } from './services';
 
 const base: Omit<LauncherSettings, 'adminTokens' | 'readerTokens' | 'demoTokens'> = {
   databaseUrl: 'postgres://x@127.0.0.1:5432/db',
@@ -6,6 +6,8 @@ const base: Omit<LauncherSettings, 'adminTokens' | 'readerTokens' | 'demoTokens'
   recordsPort: 3002,
   recordsInbox: '/tmp/inbox',
   relationsDropDir: '/tmp/drop',
+  etlSchedule: { cron: '10 0 * * *', timeZone: 'UTC' },
+  relationsSchedule: { cron: '0 2 * * *', timeZone: 'America/Bogota' },
   logLevel: 'warn',
 };
 const recordsApi = (env: NodeJS.ProcessEnv) => {
@@ -40,5 +42,23 @@ describe('launcher: records API tokens', () => {
       expect(banner).not.toContain(token);
     expect(banner).toContain(`Bearer <your token>`);
     expect(banner).toContain('use your own');
+  });
+});
+
+describe('launcher: schedules in the banner', () => {
+  it('describes the schedules the workers will use', () => {
+    expect(scheduleText({ cron: '10 0 * * *', timeZone: 'UTC' })).toBe('daily at 00:10 UTC');
+    expect(scheduleText({ cron: '0 2 * * *', timeZone: 'America/Bogota' })).toBe(
+      'daily at 02:00 America/Bogota',
+    );
+    expect(scheduleText({ cron: '*/15 * * * *', timeZone: 'Europe/Zurich' })).toBe(
+      'on cron "*/15 * * * *" in Europe/Zurich',
+    );
+    const etl = services({
+      ...base,
+      ...recordsTokens({}),
+      etlSchedule: { cron: '30 4 * * *', timeZone: 'Europe/Zurich' },
+    }).find((s) => s.name === 'etl-worker')!;
+    expect(etl.banner[0]).toContain('daily at 04:30 Europe/Zurich for the previous day');
   });
 });

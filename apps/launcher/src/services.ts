@@ -53,6 +53,9 @@ export interface LauncherSettings {
   recordsInbox: string;
   /** Where the relations pipeline takes the newest workbook from. */
   relationsDropDir: string;
+  /** The workers' schedules as their apps will read them (for the banner). */
+  etlSchedule: Schedule;
+  relationsSchedule: Schedule;
   adminTokens: string;
   readerTokens: string;
   /** The demo tokens are in use (the banner may print them; it never prints a token the user set). */
@@ -103,7 +106,7 @@ export function services(settings: LauncherSettings): ServiceSpec[] {
       },
       readyLine: 'etl worker serving the queue and the schedule',
       banner: [
-        `ETL worker     daily at 00:10 UTC for the previous day; 10-minute aggregates in target.data`,
+        `ETL worker     ${scheduleText(settings.etlSchedule)} for the previous day; 10-minute aggregates in target.data`,
         `  status: npm run etl -- status --from ${DEMO_PERIOD.from} --to ${DEMO_PERIOD.to}`,
         `  rerun:  npm run etl -- run --date ${DEMO_PERIOD.from}`,
       ],
@@ -166,11 +169,23 @@ export function services(settings: LauncherSettings): ServiceSpec[] {
       },
       readyLine: 'relations worker serving the queue and the schedule',
       banner: [
-        `relations      daily at 02:00 America/Bogota: the newest .xlsx in ${settings.relationsDropDir}`,
+        `relations      ${scheduleText(settings.relationsSchedule)}: the newest .xlsx in ${settings.relationsDropDir}`,
         `  (the seed's workbook is loaded; tables relations.people, relations.relations, relations.relation_changes)`,
         `  now:    npm run relations -- run --file path/to/relaciones.xlsx`,
         `  status: npm run relations -- status`,
       ],
     },
   ];
+}
+
+export interface Schedule {
+  cron: string;
+  timeZone: string;
+}
+
+/** "daily at 00:10 UTC" for a once-a-day cron, else the cron itself with its time zone. */
+export function scheduleText({ cron, timeZone }: Schedule): string {
+  const daily = /^(\d{1,2}) (\d{1,2}) \* \* \*$/.exec(cron.trim());
+  if (!daily) return `on cron "${cron}" in ${timeZone}`;
+  return `daily at ${daily[2]!.padStart(2, '0')}:${daily[1]!.padStart(2, '0')} ${timeZone}`;
 }
