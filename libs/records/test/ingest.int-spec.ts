@@ -14,6 +14,15 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
 
   const count = async (table: string) =>
     Number((await db.pgPool().query(`SELECT count(*) AS n FROM records.${table}`)).rows[0].n);
+  /** The rejects of one file, in line order. */
+  const rejectsOf = async (fileName: string) =>
+    (
+      await db.pgPool().query(
+        `SELECT r.line_number, r.raw_line, r.reasons FROM records.rejects r JOIN records.ingestions i ON i.id = r.ingestion_id
+         WHERE i.file_name = $1 ORDER BY r.line_number`,
+        [fileName],
+      )
+    ).rows;
   const write = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -135,10 +144,7 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
       '\r\n';
     const summary = await ingestContactsFile(db.pgPool(), write('dirty.csv', text));
     expect(summary).toMatchObject({ status: 'loaded', rowsRead: 7, inserted: 1, rejected: 6 });
-    const { rows } = await db.pgPool().query(
-      `SELECT r.line_number, r.raw_line, r.reasons FROM records.rejects r JOIN records.ingestions i ON i.id = r.ingestion_id
-       WHERE i.file_name = 'dirty.csv' ORDER BY r.line_number`,
-    );
+    const rows = await rejectsOf('dirty.csv');
     expect(rows).toEqual([
       {
         line_number: 3,
@@ -191,10 +197,7 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     ].join('\n');
     const summary = await ingestContactsFile(db.pgPool(), write('stray-quote.csv', text + '\n'));
     expect(summary).toMatchObject({ status: 'loaded', rowsRead: 5, inserted: 3, rejected: 2 });
-    const { rows } = await db.pgPool().query(
-      `SELECT r.line_number, r.raw_line, r.reasons FROM records.rejects r JOIN records.ingestions i ON i.id = r.ingestion_id
-       WHERE i.file_name = 'stray-quote.csv' ORDER BY r.line_number`,
-    );
+    const rows = await rejectsOf('stray-quote.csv');
     expect(rows).toEqual([
       {
         line_number: 3,
@@ -259,10 +262,7 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     ].join('\n');
     const summary = await ingestContactsFile(db.pgPool(), write('nul.csv', text));
     expect(summary).toMatchObject({ status: 'loaded', rowsRead: 2, inserted: 1, rejected: 1 });
-    const { rows } = await db.pgPool().query(
-      `SELECT r.line_number, r.raw_line, r.reasons FROM records.rejects r JOIN records.ingestions i ON i.id = r.ingestion_id
-       WHERE i.file_name = 'nul.csv'`,
-    );
+    const rows = await rejectsOf('nul.csv');
     expect(rows).toEqual([
       {
         line_number: 2,
