@@ -1,25 +1,19 @@
 import 'reflect-metadata';
-import {
-  createLogger,
-  EXIT,
-  onShutdown,
-  parseCommandArgs,
-  runCommands,
-  stopEmbeddedPostgres,
-  UsageError,
-} from '@caudal/platform';
+import { createLogger, EXIT, parseCommandArgs, runCommands, UsageError } from '@caudal/platform';
 import {
   isPartitionKey,
   partitionRange,
   PipelineQueue,
-  startPipelineWorker,
   ProgressReporter,
+  DEFAULT_REDO,
+  parseRedo,
   REDO_POLICIES,
   renderStatusTable,
   runBackfill,
   selectPartitions,
+  servePipelineWorker,
+  withPipelineRuntime,
   type PartitionResult,
-  type RedoPolicy,
 } from '@caudal/pipelines';
 import { loadEtlConfig, openEtlRuntime, type EtlRuntime } from './etl-runtime';
 
@@ -37,22 +31,19 @@ function describe(result: PartitionResult): string {
     const note = rowsRead === 0 ? ' (no source readings for this date)' : '';
     return `${result.partition} succeeded: ${rowsRead} readings -> ${rowsWritten} rows in ${seconds} s${note}`;
   }
+  if (result.interrupted && result.status === 'skipped')
+    return `${result.partition} not started: interrupted`;
   if (result.status === 'skipped')
     return `${result.partition} skipped: another run of this date is in progress; nothing done`;
   return `${result.partition} failed after ${result.attempts} attempt(s): ${result.error}`;
 }
 
-/** Opens the runtime, runs `body`, and always closes the databases (and the embedded server it owns). */
-async function withRuntime(body: (runtime: EtlRuntime) => Promise<number>): Promise<number> {
-  // One-shot commands talk through their own output; logs stay quiet unless LOG_LEVEL asks.
-  const config = loadEtlConfig();
-  const runtime = await openEtlRuntime(config, createLogger('etl', process.env['LOG_LEVEL'] || 'warn'));
-  try {
-    return await body(runtime);
-  } finally {
-    await runtime.close();
-    await stopEmbeddedPostgres();
-  }
+/** Opens the runtime for a one-shot command; logs stay quiet unless LOG_LEVEL asks (commands print). */
+async function withRuntime(
+  body: (runtime: EtlRuntime, interrupt: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const logger = createLogger('etl', process.env['LOG_LEVEL'] || 'warn');
+  return withPipelineRuntime(await openEtlRuntime(loadEtlConfig(), logger), body);
 }
 
 runCommands('etl', {
@@ -62,8 +53,8 @@ runCommands('etl', {
     async run(args) {
       const { values } = parseCommandArgs(args, { date: { type: 'string' } });
       const partition = date('date', values.date);
-      return withRuntime(async ({ executor, pipeline }) => {
-        const result = await executor.run(pipeline, partition, 'cli');
+      return withRuntime(async ({ executor, pipeline }, signal) => {
+        const result = await executor.run(pipeline, partition, 'cli', { signal });
         // A skipped run did nothing (the date is running elsewhere): not a success for a script.
         (result.status === 'succeeded' ? process.stdout : process.stderr).write(`${describe(result)}\n`);
         return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
@@ -72,7 +63,8 @@ runCommands('etl', {
   },
   backfill: {
     summary: 'Run a range of dates with a concurrency cap and a progress bar',
-    usage: 'etl backfill --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N] [--redo all|failed|missing]',
+    usage:
+      'etl backfill --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N] [--redo all|failed|missing|failed,missing]',
     async run(args) {
       const { values } = parseCommandArgs(args, {
         from: { type: 'string' },
@@ -83,9 +75,11 @@ runCommands('etl', {
       const from = date('from', values.from);
       const to = date('to', values.to);
       if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-      const redo = (values.redo ?? 'missing') as RedoPolicy;
-      if (!REDO_POLICIES.includes(redo))
-        throw new UsageError(`--redo must be one of ${REDO_POLICIES.join(', ')}`);
+      const redo = parseRedo(values.redo);
+      if (!redo)
+        throw new UsageError(
+          `--redo must be one of ${REDO_POLICIES.join(', ')}, or a comma-separated list of them (default: ${DEFAULT_REDO.join(',')})`,
+        );
       const config = loadEtlConfig();
       let concurrency = config.ETL_CONCURRENCY;
       if (values.concurrency !== undefined) {
@@ -98,24 +92,27 @@ runCommands('etl', {
         }
         concurrency = Number(values.concurrency);
       }
-      return withRuntime(async ({ executor, pipeline, ledger }) => {
+      return withRuntime(async ({ executor, pipeline, ledger }, signal) => {
         const keys = partitionRange(from, to, 'daily');
         const todo = selectPartitions(keys, await ledger.statuses(pipeline.name, from, to), redo);
         process.stdout.write(
-          `backfill ${from} .. ${to}: ${todo.length} of ${keys.length} dates to run (redo ${redo}), concurrency ${concurrency}\n`,
+          `backfill ${from} .. ${to}: ${todo.length} of ${keys.length} dates to run (redo ${redo.join(',')}), concurrency ${concurrency}\n`,
         );
         const progress = new ProgressReporter(todo.length);
         const summary = await runBackfill(executor, pipeline, todo, {
           concurrency,
           onResult: (r) => progress.result(r),
+          signal,
         });
         for (const failed of summary.results.filter((r) => r.status === 'failed'))
           process.stderr.write(`${describe(failed)}\n`);
+        const stopped = signal.aborted ? `, ${summary.notStarted} not started (interrupted)` : '';
         process.stdout.write(
-          `backfill done: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped ` +
+          `backfill ${signal.aborted ? 'interrupted' : 'done'}: ${summary.succeeded} succeeded, ` +
+            `${summary.failed} failed, ${summary.skipped} skipped${stopped} ` +
             `(see: npm run etl -- status --from ${from} --to ${to})\n`,
         );
-        return summary.failed > 0 ? EXIT.failed : EXIT.ok;
+        return summary.failed > 0 || signal.aborted ? EXIT.failed : EXIT.ok;
       });
     },
   },
@@ -143,13 +140,7 @@ runCommands('etl', {
     async run(args) {
       parseCommandArgs(args, {});
       const runtime = await openEtlRuntime(loadEtlConfig());
-      const { close } = await startPipelineWorker({
-        opsUrl: runtime.ops.url,
-        pipelines: [runtime.pipeline],
-        ledger: runtime.ledger,
-        executor: runtime.executor,
-        logger: runtime.logger,
-      });
+      await servePipelineWorker(runtime);
       runtime.logger.info(
         {
           schedule: runtime.config.ETL_SCHEDULE,
@@ -158,11 +149,6 @@ runCommands('etl', {
         },
         'etl worker serving the queue and the schedule',
       );
-      onShutdown(async () => {
-        await close();
-        await runtime.close();
-        await stopEmbeddedPostgres();
-      });
     },
   },
   enqueue: {

@@ -453,4 +453,66 @@ describe('telemetry ETL end to end', () => {
       /2024-10-07 failed after 1 attempt\(s\): connector API unreachable \(ECONNREFUSED\)/,
     );
   });
+
+  it('Ctrl-C during a backfill records the run in progress as interrupted, starts no more, exits 1', async () => {
+    // A connector that sends one reading and then stalls: the run is in progress until interrupted.
+    let requests = 0;
+    const server = createServer((_, response) => {
+      requests++;
+      response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      response.write(readingLine('2024-10-20T00:00:00.000Z'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const child = spawn(
+      process.execPath,
+      sourceNodeArgs(
+        'apps/etl-worker/src/cli.ts',
+        'backfill',
+        '--from',
+        '2024-10-20',
+        '--to',
+        '2024-10-22',
+        '--concurrency',
+        '1',
+        '--redo',
+        'all',
+      ),
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          TARGET_DATABASE_URL: targetDb.url,
+          OPS_DATABASE_URL: opsDb.url,
+          CONNECTOR_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          ETL_REQUEST_TIMEOUT_MS: '60000',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 300 && requests === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(requests).toBe(1);
+      const etl = await runtime();
+      const before = await targetRows(etl, '2024-10-20');
+      const nextAttempts = (await etl.ledger.attempts(etl.pipeline.name, '2024-10-21')).length;
+      child.kill('SIGINT');
+      expect(await exited).toBe(1);
+      expect(stdout).toContain(
+        'backfill interrupted: 0 succeeded, 1 failed, 0 skipped, 2 not started (interrupted)',
+      );
+      expect(requests).toBe(1); // not retried, and no further date started
+      const attempts = await etl.ledger.attempts(etl.pipeline.name, '2024-10-20');
+      expect(attempts.at(-1)).toMatchObject({ status: 'failed' });
+      expect(attempts.at(-1)!.error).toMatch(/^interrupted: stopped by SIGINT/);
+      expect(await targetRows(etl, '2024-10-20')).toEqual(before); // nothing written
+      expect(await etl.ledger.attempts(etl.pipeline.name, '2024-10-21')).toHaveLength(nextAttempts);
+    } finally {
+      child.kill('SIGKILL');
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

@@ -1,14 +1,11 @@
 import 'reflect-metadata';
+import { createLogger, EXIT, parseCommandArgs, runCommands, UsageError } from '@caudal/platform';
 import {
-  createLogger,
-  EXIT,
-  onShutdown,
-  parseCommandArgs,
-  runCommands,
-  stopEmbeddedPostgres,
-  UsageError,
-} from '@caudal/platform';
-import { renderStatusTable, startPipelineWorker, UNPARTITIONED } from '@caudal/pipelines';
+  renderStatusTable,
+  servePipelineWorker,
+  UNPARTITIONED,
+  withPipelineRuntime,
+} from '@caudal/pipelines';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -21,22 +18,12 @@ import { describeRun, renderLoads } from './run-report';
 
 /** Opens the runtime, runs `body`, and always closes the databases (and the embedded server it owns). */
 async function withRuntime(
-  body: (runtime: RelationsRuntime) => Promise<number>,
+  body: (runtime: RelationsRuntime, interrupt: AbortSignal) => Promise<number>,
   file?: string,
 ): Promise<number> {
   // One-shot commands talk through their own output; logs stay quiet unless LOG_LEVEL asks.
-  const config = loadRelationsConfig();
-  const runtime = await openRelationsRuntime(
-    config,
-    createLogger('relations', process.env['LOG_LEVEL'] || 'warn'),
-    file,
-  );
-  try {
-    return await body(runtime);
-  } finally {
-    await runtime.close();
-    await stopEmbeddedPostgres();
-  }
+  const logger = createLogger('relations', process.env['LOG_LEVEL'] || 'warn');
+  return withPipelineRuntime(await openRelationsRuntime(loadRelationsConfig(), logger, file), body);
 }
 
 function workbookFile(value: string | undefined): string | undefined {
@@ -53,8 +40,8 @@ runCommands('relations', {
     async run(args) {
       const { values } = parseCommandArgs(args, { file: { type: 'string' } });
       const file = workbookFile(values.file);
-      return withRuntime(async ({ executor, pipeline }) => {
-        const result = await executor.run(pipeline, UNPARTITIONED, 'cli');
+      return withRuntime(async ({ executor, pipeline }, signal) => {
+        const result = await executor.run(pipeline, UNPARTITIONED, 'cli', { signal });
         const out = result.status === 'failed' ? process.stderr : process.stdout;
         out.write(`${describeRun(result).join('\n')}\n`);
         return result.status === 'failed' ? EXIT.failed : EXIT.ok;
@@ -69,13 +56,7 @@ runCommands('relations', {
       const dropDir = dropDirOf(config);
       mkdirSync(dropDir, { recursive: true });
       const runtime = await openRelationsRuntime(config);
-      const { queue, close } = await startPipelineWorker({
-        opsUrl: runtime.ops.url,
-        pipelines: [runtime.pipeline],
-        ledger: runtime.ledger,
-        executor: runtime.executor,
-        logger: runtime.logger,
-      });
+      const queue = await servePipelineWorker(runtime);
       if (config.RELATIONS_RUN_ON_START === 'true') {
         await queue.enqueue(runtime.pipeline, UNPARTITIONED, 'schedule');
       }
@@ -89,11 +70,6 @@ runCommands('relations', {
         },
         'relations worker serving the queue and the schedule',
       );
-      onShutdown(async () => {
-        await close();
-        await runtime.close();
-        await stopEmbeddedPostgres();
-      });
     },
   },
   status: {

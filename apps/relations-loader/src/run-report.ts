@@ -10,6 +10,8 @@ function n(value: unknown): string {
 /** What `relations run` prints for one run: the counts, each reject (up to 20) and any notes. */
 export function describeRun(result: PartitionResult): string[] {
   const seconds = (result.durationMs / 1000).toFixed(2);
+  if (result.interrupted && result.status === 'skipped')
+    return ['interrupted before the load started; nothing done'];
   if (result.status === 'skipped') return ['another relations load is running; nothing done'];
   if (result.status === 'failed') {
     return [`relations load failed after ${result.attempts} attempt(s): ${result.error}`];

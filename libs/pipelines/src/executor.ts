@@ -17,14 +17,16 @@ export interface PartitionResult {
   attempts: number;
   outcome?: RunOutcome;
   error?: string;
+  /** The run was stopped by `signal` (a worker shutting down, Ctrl-C): failed, not for its own fault. */
+  interrupted?: boolean;
   durationMs: number;
 }
 
 export interface ExecutorOptions {
   ledger: RunLedger;
   logger: Logger;
-  /** Waits between attempts (tests pass a fast one). */
-  wait?: (ms: number) => Promise<unknown>;
+  /** Waits between attempts, ending early when `signal` aborts (tests pass a fast one). */
+  wait?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
   random?: () => number;
 }
 
@@ -32,6 +34,10 @@ export interface ExecuteOptions {
   /** The run comes from a queue job (whose ledger row is `queuedRunId`, when the job carries one). */
   fromQueue?: boolean;
   queuedRunId?: string;
+  /**
+   * Aborted when the caller stops (a worker shutting down, Ctrl-C): the run gets it as
+   * `context.signal`, is not retried, and is recorded as failed with "interrupted: <reason>".
+   */
   signal?: AbortSignal;
 }
 
@@ -42,15 +48,20 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
+/** Why `signal` was aborted, for the ledger. */
+export function interruptReason(signal: AbortSignal): string {
+  return `interrupted: ${describeError(signal.reason ?? 'stopped')}`;
+}
+
 /**
  * Runs one partition of a pipeline with its retry policy, one ledger row per attempt. A partition
  * already running elsewhere is skipped (the ledger's unique index decides, not a race in memory).
  */
 export class PartitionExecutor {
-  private readonly wait: (ms: number) => Promise<unknown>;
+  private readonly wait: (ms: number, signal?: AbortSignal) => Promise<unknown>;
 
   constructor(private readonly options: ExecutorOptions) {
-    this.wait = options.wait ?? ((ms) => sleep(ms));
+    this.wait = options.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined));
   }
 
   async run(
@@ -79,6 +90,20 @@ export class PartitionExecutor {
       }
     }
     for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) {
+        // Stopped before this attempt began: the queued row (if any) says so; nothing ran.
+        if (attempt === 1) {
+          await ledger.skip(pipeline.name, partition, trigger, interruptReason(signal), queuedRunId);
+        }
+        return {
+          partition,
+          status: attempt === 1 ? 'skipped' : 'failed',
+          attempts: attempt - 1,
+          interrupted: true,
+          ...(attempt === 1 ? {} : { error: interruptReason(signal) }),
+          durationMs: performance.now() - started,
+        };
+      }
       const run = await ledger.start(pipeline.name, partition, trigger, attempt, {
         ...(attempt === 1 && queuedRunId ? { queuedRunId } : {}),
       });
@@ -121,21 +146,26 @@ export class PartitionExecutor {
           durationMs: performance.now() - started,
         };
       } catch (error) {
-        const message = describeError(error);
+        const interrupted = signal?.aborted === true;
+        const message = interrupted
+          ? `${interruptReason(signal)} (${describeError(error)})`
+          : describeError(error);
         metadata['duration_ms'] = Math.round(performance.now() - attemptStarted);
         await ledger.fail(run.id, message, metadata);
-        const retry = !(error instanceof NonRetryableError) && attempt < pipeline.retry.attempts;
-        logger.warn({ err: error, retry }, 'run failed');
+        const retry =
+          !interrupted && !(error instanceof NonRetryableError) && attempt < pipeline.retry.attempts;
+        logger.warn({ err: error, retry, interrupted }, 'run failed');
         if (!retry) {
           return {
             partition,
             status: 'failed',
             attempts: attempt,
             error: message,
+            ...(interrupted ? { interrupted } : {}),
             durationMs: performance.now() - started,
           };
         }
-        await this.wait(backoffDelayMs(attempt, pipeline.retry, this.options.random));
+        await this.wait(backoffDelayMs(attempt, pipeline.retry, this.options.random), signal);
       }
     }
   }

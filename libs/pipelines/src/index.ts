@@ -33,6 +33,8 @@ export {
   type PartitionResult,
 } from './executor';
 export {
+  DEFAULT_REDO,
+  parseRedo,
   REDO_POLICIES,
   runBackfill,
   selectPartitions,
@@ -47,5 +49,6 @@ export {
   type PipelineWorkerOptions,
   type RunningWorker,
 } from './worker.module';
+export { servePipelineWorker, withPipelineRuntime, type PipelineRuntime } from './command-runtime';
 export { renderStatusTable } from './status-table';
 export { IsCronSchedule, IsTimeZone } from './schedule-config';

@@ -1,4 +1,4 @@
-import { selectPartitions } from './backfill';
+import { parseRedo, selectPartitions } from './backfill';
 import { backoffDelayMs, DEFAULT_RETRY } from './definition';
 import type { PartitionStatus } from './ledger/run-ledger';
 import {
@@ -122,10 +122,26 @@ describe('selectPartitions', () => {
     status('2024-10-03', 'queued'),
   ];
 
-  it('redoes all, only failed, or whatever has not succeeded', () => {
+  it('redoes all, only failed, only missing (never ran to an end), or failed and missing', () => {
     expect(selectPartitions(keys, statuses, 'all')).toEqual(keys);
     expect(selectPartitions(keys, statuses, 'failed')).toEqual(['2024-10-02']);
-    expect(selectPartitions(keys, statuses, 'missing')).toEqual(['2024-10-02', '2024-10-03', '2024-10-04']);
+    expect(selectPartitions(keys, statuses, 'missing')).toEqual(['2024-10-03', '2024-10-04']);
+    expect(selectPartitions(keys, statuses, ['failed', 'missing'])).toEqual([
+      '2024-10-02',
+      '2024-10-03',
+      '2024-10-04',
+    ]);
+    expect(selectPartitions(keys, statuses, ['failed', 'all'])).toEqual(keys);
+  });
+
+  it('parses --redo: one policy, a list, or the default failed,missing', () => {
+    expect(parseRedo(undefined)).toEqual(['failed', 'missing']);
+    expect(parseRedo('all')).toEqual(['all']);
+    expect(parseRedo('missing,failed')).toEqual(['missing', 'failed']);
+    expect(parseRedo('failed,failed')).toEqual(['failed']);
+    expect(parseRedo('some')).toBeUndefined();
+    expect(parseRedo('failed,')).toBeUndefined();
+    expect(parseRedo('')).toBeUndefined();
   });
 });
 

@@ -10,7 +10,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
-import type { PipelineDefinition } from './definition';
+import type { PipelineDefinition, Trigger } from './definition';
 import type { PartitionExecutor } from './executor';
 import { latestCompletePartition } from './partitions';
 import type { RunLedger } from './ledger/run-ledger';
@@ -35,6 +35,9 @@ const WORKER_OPTIONS = Symbol('PIPELINE_WORKER_OPTIONS');
  */
 @Injectable()
 class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** Aborted on shutdown: runs in progress stop, are recorded as interrupted, and go back in the queue. */
+  private readonly stopping = new AbortController();
+
   constructor(
     @Inject(WORKER_OPTIONS) private readonly options: PipelineWorkerOptions,
     private readonly registry: SchedulerRegistry,
@@ -46,10 +49,12 @@ class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShut
       await queue.ensureQueue(pipeline);
       if (this.options.work !== false) {
         await queue.work(pipeline, async (job) => {
-          await executor.run(pipeline, job.partition, job.trigger, {
+          const result = await executor.run(pipeline, job.partition, job.trigger, {
             fromQueue: true,
             ...(job.runId ? { queuedRunId: job.runId } : {}),
+            signal: this.stopping.signal,
           });
+          if (result.interrupted) await this.requeue(pipeline, job.partition, job.trigger);
         });
       }
       if (pipeline.schedule && this.options.schedule !== false) {
@@ -79,8 +84,26 @@ class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  /** Puts an interrupted partition back in the queue, for the next replica (or this one's successor). */
+  private async requeue(pipeline: PipelineDefinition, partition: string, trigger: Trigger): Promise<void> {
+    const { queue, logger } = this.options;
+    try {
+      const queued = await queue.enqueue(pipeline, partition, trigger);
+      logger.warn(
+        { pipeline: pipeline.name, partition, queued },
+        'run interrupted by shutdown; queued again',
+      );
+    } catch (error) {
+      logger.error(
+        { err: error, pipeline: pipeline.name, partition },
+        'could not queue an interrupted run again',
+      );
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     for (const name of this.registry.getCronJobs().keys()) this.registry.deleteCronJob(name);
+    this.stopping.abort(new Error('the worker shut down'));
     await this.options.queue.stop();
   }
 }

@@ -112,4 +112,71 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     const [status] = await ledger.statuses('slow-daily', '2024-05-01', '2024-05-01');
     expect(status).toMatchObject({ status: 'succeeded' });
   });
+
+  it('a shutdown interrupts the run in progress, records it, and queues the date again for the next worker', async () => {
+    const logger = createLogger('worker-test', 'silent');
+    const ledger = new RunLedger(ops.pgPool());
+    const started: string[] = [];
+    const pipeline: PipelineDefinition = {
+      name: 'interruptible',
+      partitioning: 'daily',
+      timeZone: 'UTC',
+      retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      run: async (partition, context) => {
+        started.push(partition);
+        if (started.length > 1) return { rowsRead: 2, rowsWritten: 2 }; // the next worker's run
+        // The first run waits for work that never comes, until the worker stops it.
+        await new Promise((_, reject) =>
+          context.signal.addEventListener('abort', () => reject(new Error('download aborted'))),
+        );
+        throw new Error('unreachable');
+      },
+    };
+    const startWorker = async () => {
+      const queue = await PipelineQueue.start(pg.url, ledger, logger);
+      const app = await NestFactory.createApplicationContext(
+        PipelineWorkerModule.register({
+          pipelines: [pipeline],
+          queue,
+          executor: new PartitionExecutor({ ledger, logger }),
+          logger,
+        }),
+        { logger: false },
+      );
+      await app.init();
+      return { queue, app };
+    };
+
+    const first = await startWorker();
+    expect(await first.queue.enqueue(pipeline, '2024-06-01', 'backfill')).toBe(true);
+    for (let i = 0; i < 100 && started.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(started).toEqual(['2024-06-01']);
+    const closing = performance.now();
+    await first.app.close(); // aborts the run; does not wait out pg-boss's 30 s grace
+    expect(performance.now() - closing).toBeLessThan(10_000);
+
+    // The interrupted attempt is failed with the reason (not retried), and the date is queued again.
+    expect(await ledger.attempts('interruptible', '2024-06-01')).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        error: 'interrupted: the worker shut down (download aborted)',
+      }),
+      expect.objectContaining({ status: 'queued' }),
+    ]);
+
+    const second = await startWorker();
+    try {
+      for (let i = 0; i < 100 && started.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50; i++) {
+        const [status] = await ledger.statuses('interruptible', '2024-06-01', '2024-06-01');
+        if (status?.status === 'succeeded') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await second.app.close();
+    }
+    expect(started).toEqual(['2024-06-01', '2024-06-01']);
+    const [status] = await ledger.statuses('interruptible', '2024-06-01', '2024-06-01');
+    expect(status).toMatchObject({ status: 'succeeded', trigger: 'backfill', rowsWritten: 2 });
+  });
 });

@@ -31,6 +31,14 @@ export {
   RequestValidationException,
   type FieldError,
 } from './http/request-validation';
-export { EXIT, onShutdown, parseCommandArgs, runCommands, UsageError, type Command } from './cli/cli';
+export {
+  EXIT,
+  interruptOnSignals,
+  onShutdown,
+  parseCommandArgs,
+  runCommands,
+  UsageError,
+  type Command,
+} from './cli/cli';
 export { servePglite, type PgliteSession, type PgliteWireServer } from './embedded/pglite-wire-server';
 export { sourceNodeArgs } from './cli/source-node-args';

@@ -101,3 +101,31 @@ export function onShutdown(cleanup: () => Promise<void>): void {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+/**
+ * For one-shot commands that stop cleanly: the returned signal aborts on the first SIGINT / SIGTERM
+ * (work in progress winds down and is recorded); a second one exits at once with code 130.
+ * `dispose` removes the handlers.
+ */
+export function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handle = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`received ${signal} again, exiting now\n`);
+      process.exit(130);
+    }
+    process.stderr.write(
+      `received ${signal}: stopping after the runs in progress are recorded (again to exit now)\n`,
+    );
+    controller.abort(new Error(`stopped by ${signal}`));
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', handle);
+      process.off('SIGTERM', handle);
+    },
+  };
+}
