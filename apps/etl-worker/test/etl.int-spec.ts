@@ -515,4 +515,91 @@ describe('telemetry ETL end to end', () => {
       server.close();
     }
   });
+
+  it('in a non-UTC zone a date is its local day: 25 h and 150 buckets on the autumn clock change', async () => {
+    // Europe/Zurich leaves summer time on 2024-10-27 (03:00 CEST -> 02:00 CET): that day lasts 25 h.
+    // Readings every minute from 2024-10-26T20:00Z to 2024-10-28T02:00Z (outside the seeded period).
+    const from = Date.UTC(2024, 9, 26, 20);
+    const minutes = 30 * 60;
+    const epochMs = Array.from({ length: minutes }, (_, i) => from + i * 60_000);
+    await upsertReadings(sourceDb.pgPool(), {
+      epochMs,
+      windSpeed: epochMs.map((_, i) => 5 + Math.sin(i / 7) * 3),
+      power: epochMs.map((_, i) => 900 + ((i * 37) % 101)),
+      ambientTemperature: epochMs.map(() => 10),
+    });
+    // Own target and ops: the zoned day overlaps UTC dates the other cases use.
+    const [zonedTarget, zonedOps] = await Promise.all([
+      createTestPostgres('etl_target_zurich'),
+      createTestPostgres('etl_ops_zurich'),
+    ]);
+    const etl = await openEtlRuntime(
+      loadEtlConfig({
+        CONNECTOR_API_URL: connectorUrl,
+        TARGET_DATABASE_URL: zonedTarget.url,
+        OPS_DATABASE_URL: zonedOps.url,
+        ETL_TIME_ZONE: 'Europe/Zurich',
+      }),
+      logger,
+    );
+    try {
+      const result = await etl.executor.run(etl.pipeline, '2024-10-27', 'cli');
+      expect(result).toMatchObject({
+        status: 'succeeded',
+        outcome: { rowsRead: 1500, rowsWritten: 150 * 8 },
+      });
+
+      // Independent: PostgreSQL's own zone rules give the window and the local-midnight origin.
+      const { rows: expected } = await sourceDb.pgPool().query<Record<string, number | Date>>(`
+        WITH w AS (SELECT '2024-10-27'::timestamp AT TIME ZONE 'Europe/Zurich' AS lo,
+                          '2024-10-28'::timestamp AT TIME ZONE 'Europe/Zurich' AS hi)
+        SELECT date_bin('10 minutes', "timestamp", w.lo) AS bucket,
+               avg(wind_speed) AS wind_speed_mean, min(wind_speed) AS wind_speed_min,
+               max(wind_speed) AS wind_speed_max, stddev_samp(wind_speed) AS wind_speed_std,
+               avg(power) AS power_mean, min(power) AS power_min, max(power) AS power_max, stddev_samp(power) AS power_std
+        FROM source.data, w WHERE "timestamp" >= w.lo AND "timestamp" < w.hi
+        GROUP BY 1 ORDER BY 1`);
+      expect(expected).toHaveLength(150);
+      expect((expected[0]!['bucket'] as Date).toISOString()).toBe('2024-10-26T22:00:00.000Z');
+      expect((expected.at(-1)!['bucket'] as Date).toISOString()).toBe('2024-10-27T22:50:00.000Z');
+      const { rows: actual } = await etl.target
+        .pgPool()
+        .query<{ bucket: Date; name: string; value: number }>(
+          `SELECT d."timestamp" AS bucket, s.name, d.value FROM target.data d JOIN target.signal s ON s.id = d.signal_id`,
+        );
+      expect(actual).toHaveLength(150 * 8);
+      const byKey = new Map(actual.map((r) => [`${r.bucket.toISOString()} ${r.name}`, r.value]));
+      for (const row of expected) {
+        for (const [name, value] of Object.entries(row)) {
+          if (name === 'bucket') continue;
+          expect(byKey.get(`${(row['bucket'] as Date).toISOString()} ${name}`)).toBeCloseTo(Number(value), 9);
+        }
+      }
+    } finally {
+      await etl.close();
+      await Promise.all([zonedTarget.close(), zonedOps.close()]);
+    }
+  });
+
+  it('a failure inside the write transaction, after the delete, leaves the previous rows', async () => {
+    const etl = await runtime({ ETL_RETRY_ATTEMPTS: '1' });
+    expect((await etl.executor.run(etl.pipeline, '2024-10-05', 'cli')).status).toBe('succeeded');
+    const before = await targetRows(etl, '2024-10-05');
+    expect(before).toHaveLength(1152);
+    // The insert of this date fails inside the transaction, once its old rows are already deleted.
+    const pool = etl.target.pgPool();
+    await pool.query(`
+      CREATE FUNCTION target.refuse_insert() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$;
+      CREATE TRIGGER refuse_insert BEFORE INSERT ON target.data FOR EACH STATEMENT EXECUTE FUNCTION target.refuse_insert();`);
+    try {
+      const result = await etl.executor.run(etl.pipeline, '2024-10-05', 'cli');
+      expect(result).toMatchObject({ status: 'failed', error: 'disk full (simulated)' });
+    } finally {
+      await pool.query('DROP TRIGGER refuse_insert ON target.data; DROP FUNCTION target.refuse_insert()');
+    }
+    expect(await targetRows(etl, '2024-10-05')).toEqual(before);
+    const [status] = await etl.ledger.statuses(etl.pipeline.name, '2024-10-05', '2024-10-05');
+    expect(status).toMatchObject({ status: 'failed', error: 'disk full (simulated)' });
+  });
 });

@@ -7,7 +7,9 @@ import {
   OPS_MIGRATIONS,
   OPS_ROLE,
   PartitionExecutor,
+  partitionRange,
   RunLedger,
+  runBackfill,
   type PipelineDefinition,
   type RunContext,
 } from '../src';
@@ -189,5 +191,64 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
         ),
       ).rejects.toThrow('not a daily partition');
     });
+  });
+
+  it('a backfill never has more runs in flight than its concurrency cap, and runs every partition once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const ran: string[] = [];
+    const pipeline: PipelineDefinition = {
+      name: 'capped',
+      partitioning: 'daily',
+      timeZone: 'UTC',
+      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      run: async (partition) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        ran.push(partition);
+        return { rowsRead: 1, rowsWritten: 1 };
+      },
+    };
+    const executor = new PartitionExecutor({ ledger, logger: createLogger('t', 'silent') });
+    const partitions = partitionRange('2024-02-01', '2024-02-12', 'daily');
+    const summary = await runBackfill(executor, pipeline, partitions, { concurrency: 3 });
+    expect(summary).toMatchObject({ succeeded: 12, failed: 0, skipped: 0, notStarted: 0 });
+    expect(most).toBe(3);
+    expect([...ran].sort()).toEqual(partitions);
+    expect(summary.results.map((r) => r.partition)).toEqual(partitions);
+  });
+
+  it('an aborted backfill starts no further partition and reports how many did not start', async () => {
+    const controller = new AbortController();
+    const pipeline: PipelineDefinition = {
+      name: 'aborted',
+      partitioning: 'daily',
+      timeZone: 'UTC',
+      retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      run: async (partition, context) => {
+        if (partition === '2024-03-02') controller.abort(new Error('stopped by SIGINT'));
+        if (context.signal.aborted) throw new Error('aborted');
+        return { rowsRead: 1, rowsWritten: 1 };
+      },
+    };
+    const executor = new PartitionExecutor({ ledger, logger: createLogger('t', 'silent') });
+    const partitions = partitionRange('2024-03-01', '2024-03-05', 'daily');
+    const summary = await runBackfill(executor, pipeline, partitions, {
+      concurrency: 1,
+      signal: controller.signal,
+    });
+    expect(summary).toMatchObject({ succeeded: 1, failed: 1, skipped: 0, notStarted: 3 });
+    expect(summary.results[1]).toMatchObject({
+      partition: '2024-03-02',
+      status: 'failed',
+      attempts: 1, // not retried
+      interrupted: true,
+      error: 'interrupted: stopped by SIGINT (aborted)',
+    });
+    expect(await ledger.statuses('aborted')).toEqual([
+      expect.objectContaining({ partition: '2024-03-01', status: 'succeeded' }),
+      expect.objectContaining({ partition: '2024-03-02', status: 'failed' }),
+    ]);
   });
 });
