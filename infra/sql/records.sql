@@ -84,3 +84,44 @@ CREATE INDEX ix_people_company ON records.people (company_id);
 CREATE INDEX ix_companies_name_lower ON records.companies (lower(name));
 CREATE INDEX ix_departments_name_lower ON records.departments (lower(name));
 CREATE INDEX ix_person_departments_department ON records.person_departments (department_id);
+
+-- Company and department names are unique without regard to case: `Sales` and `sales` are one
+-- department, and the first spelling stored is kept
+-- (libs/records/src/migrations/1733000000000-case-insensitive-names.ts). Names already stored in
+-- several spellings are merged first (nothing to do on a new database; the migration locks the four
+-- tables against writers meanwhile): the oldest row stays, people and links move to it with a new
+-- version, the others are deleted.
+
+WITH merged AS (
+  SELECT id, min(id) OVER (PARTITION BY lower(name)) AS keep_id FROM records.companies
+)
+UPDATE records.people p SET company_id = m.keep_id, version = p.version + 1, updated_at = now()
+FROM merged m WHERE p.company_id = m.id AND m.id <> m.keep_id;
+DELETE FROM records.companies c
+WHERE EXISTS (SELECT 1 FROM records.companies o WHERE lower(o.name) = lower(c.name) AND o.id < c.id);
+
+WITH merged AS (
+  SELECT id, min(id) OVER (PARTITION BY lower(name)) AS keep_id FROM records.departments
+), moved AS (
+  SELECT pd.person_id, pd.department_id, m.keep_id
+  FROM records.person_departments pd JOIN merged m ON m.id = pd.department_id
+  WHERE m.id <> m.keep_id
+), bumped AS (
+  UPDATE records.people SET version = version + 1, updated_at = now()
+  WHERE id IN (SELECT person_id FROM moved)
+), added AS (
+  INSERT INTO records.person_departments (person_id, department_id)
+  SELECT DISTINCT person_id, keep_id FROM moved
+  ON CONFLICT DO NOTHING
+)
+DELETE FROM records.person_departments pd
+USING moved m WHERE pd.person_id = m.person_id AND pd.department_id = m.department_id;
+DELETE FROM records.departments d
+WHERE EXISTS (SELECT 1 FROM records.departments o WHERE lower(o.name) = lower(d.name) AND o.id < d.id);
+
+ALTER TABLE records.companies DROP CONSTRAINT uq_companies_name;
+DROP INDEX records.ix_companies_name_lower;
+CREATE UNIQUE INDEX ux_companies_name_lower ON records.companies (lower(name));
+ALTER TABLE records.departments DROP CONSTRAINT uq_departments_name;
+DROP INDEX records.ix_departments_name_lower;
+CREATE UNIQUE INDEX ux_departments_name_lower ON records.departments (lower(name));

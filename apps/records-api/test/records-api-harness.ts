@@ -86,6 +86,8 @@ export function useRecordsApi(label: string) {
   const list = async (query: string) => okJson<Page>(await call('reader', 'GET', `/v1/contacts?${query}`));
   const sql = async <T>(text: string, values: unknown[] = []) =>
     (await records.pgPool().query(text, values)).rows as T[];
+  /** A connection of its own (for a transaction held open across requests); release it after use. */
+  const connect = () => records.pgPool().connect();
   const idOf = async (email: string) =>
     (await sql<{ id: number }>('SELECT id FROM records.people WHERE email = $1', [email]))[0]!.id;
   const etagOf = async (id: number) =>
@@ -113,5 +115,5 @@ export function useRecordsApi(label: string) {
     await pg?.close();
   });
 
-  return { call, okJson, list, sql, idOf, etagOf, logLines };
+  return { call, okJson, list, sql, connect, idOf, etagOf, logLines };
 }

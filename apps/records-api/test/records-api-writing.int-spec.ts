@@ -1,7 +1,7 @@
 import { NEW_CONTACT, type Contact, type ErrorBody, useRecordsApi } from './records-api-harness';
 
 describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_POSTGRES_URL is unset)', () => {
-  const { call, okJson, sql, idOf, etagOf } = useRecordsApi('records_api_writing');
+  const { call, okJson, sql, connect, idOf, etagOf } = useRecordsApi('records_api_writing');
 
   describe('writing (admin)', () => {
     it('POST creates a contact with its departments: 201, Location, ETag, normalized state and email', async () => {
@@ -206,6 +206,61 @@ describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_P
       );
       expect(relinked.departments).toEqual(['Marketing', 'Sales']);
       expect(await sql('SELECT count(*)::int AS n FROM records.departments')).toEqual(departments);
+    });
+
+    it('company and department names match in any case: the first spelling stored stays, even one not yet committed', async () => {
+      const id = await idOf('kris@gmail.com');
+      const etag = await etagOf(id);
+      const [stored] = await sql<{ company_name: string; version: number }>(
+        `SELECT c.name AS company_name, p.version FROM records.people p JOIN records.companies c ON c.id = p.company_id
+         WHERE p.id = $1`,
+        [id],
+      );
+      // Restating the company in another case changes nothing: same spelling, same version.
+      const same = await call(
+        'admin',
+        'PATCH',
+        `/v1/contacts/${id}`,
+        { company_name: stored!.company_name.toUpperCase() },
+        { 'if-match': etag },
+      );
+      expect(await okJson(same)).toMatchObject({
+        company_name: stored!.company_name,
+        version: stored!.version,
+      });
+      expect(same.headers.get('etag')).toBe(etag);
+
+      // Another writer is creating "Race Co" and "Race Dept" and has not committed yet: a PATCH naming
+      // them in another case waits for it and then uses its rows (it never creates a second spelling).
+      const writer = await connect();
+      let patch: Promise<Response> | undefined;
+      try {
+        await writer.query('BEGIN');
+        await writer.query(`INSERT INTO records.companies (name) VALUES ('Race Co')`);
+        await writer.query(`INSERT INTO records.departments (name) VALUES ('Race Dept')`);
+        patch = call(
+          'admin',
+          'PATCH',
+          `/v1/contacts/${id}`,
+          { company_name: 'RACE CO', departments: ['race dept', 'Sales'] },
+          { 'if-match': etag },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await writer.query('COMMIT');
+      } finally {
+        await writer.query('ROLLBACK').catch(() => undefined);
+        writer.release();
+      }
+      expect(await okJson(await patch)).toMatchObject({
+        company_name: 'Race Co',
+        departments: ['Race Dept', 'Sales'],
+        version: stored!.version + 1,
+      });
+      expect(
+        await sql(`SELECT
+          (SELECT count(*)::int FROM records.companies WHERE lower(name) = 'race co') AS companies,
+          (SELECT count(*)::int FROM records.departments WHERE lower(name) = 'race dept') AS departments`),
+      ).toEqual([{ companies: 1, departments: 1 }]);
     });
 
     it('concurrent writes naming the same departments in different orders neither wait on each other nor deadlock', async () => {

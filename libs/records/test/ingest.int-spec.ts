@@ -254,6 +254,54 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     await pool.query(`DELETE FROM records.people WHERE email LIKE '%@conflict.com'`);
   });
 
+  it('matches company and department names without regard to case; the first spelling stored wins', async () => {
+    const pool = db.pgPool();
+    const companies = await count('companies');
+    const departments = await count('departments');
+    const text = [
+      HEADER,
+      // Stored spellings in another case: "Benton, John B Jr" and "Sales", "Marketing".
+      'Case,One,"BENTON, JOHN B JR",1 St,Reno,NV,89501,,,case1@names.com,sales',
+      // One person listed twice with one department in two spellings, and the company in two.
+      'Case,Two,New Case Co,2 St,Reno,NV,89501,,,case2@names.com,New Case Dept',
+      'Case,Two,NEW CASE CO,2 St,Reno,NV,89501,,,Case2@Names.com,new case dept',
+      'Case,Three,new case co,3 St,Reno,NV,89501,,,case3@names.com,MARKETING',
+    ].join('\n');
+    const summary = await ingestContactsFile(pool, write('case.csv', text));
+    expect(summary).toMatchObject({ status: 'loaded', rowsRead: 4, inserted: 3, rejected: 0 });
+    expect(await count('companies')).toBe(companies + 1);
+    expect(await count('departments')).toBe(departments + 1);
+    const people = await pool.query(
+      `SELECT p.email, c.name AS company, array_agg(d.name ORDER BY d.name) AS departments
+       FROM records.people p JOIN records.companies c ON c.id = p.company_id
+       JOIN records.person_departments pd ON pd.person_id = p.id JOIN records.departments d ON d.id = pd.department_id
+       WHERE p.email LIKE '%@names.com' GROUP BY p.id, c.name ORDER BY p.email`,
+    );
+    expect(people.rows).toEqual([
+      { email: 'case1@names.com', company: 'Benton, John B Jr', departments: ['Sales'] },
+      { email: 'case2@names.com', company: 'New Case Co', departments: ['New Case Dept'] },
+      { email: 'case3@names.com', company: 'New Case Co', departments: ['Marketing'] },
+    ]);
+    // A later file naming the same names in yet another case changes nobody.
+    const again = await ingestContactsFile(
+      pool,
+      write('case-again.csv', text.replaceAll('sales', 'SALES').replaceAll('New Case', 'NEW case')),
+    );
+    expect(again).toMatchObject({ status: 'loaded', inserted: 0, updated: 0, unchanged: 3 });
+    const versions = await pool.query(
+      `SELECT DISTINCT version FROM records.people WHERE email LIKE '%@names.com'`,
+    );
+    expect(versions.rows).toEqual([{ version: 1 }]);
+    // The database refuses a second spelling too.
+    await expect(pool.query(`INSERT INTO records.departments (name) VALUES ('SALES')`)).rejects.toThrow(
+      /ux_departments_name_lower/,
+    );
+    await expect(pool.query(`INSERT INTO records.companies (name) VALUES ('new case CO')`)).rejects.toThrow(
+      /ux_companies_name_lower/,
+    );
+    await pool.query(`DELETE FROM records.people WHERE email LIKE '%@names.com'`);
+  });
+
   it('a row with a NUL character is a reject naming the field; the other rows load', async () => {
     const text = [
       HEADER,

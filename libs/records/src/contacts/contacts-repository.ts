@@ -204,7 +204,7 @@ export class ContactsRepository {
     if (expected !== '*' && !expected.includes(version)) throw new VersionMismatchError(id, version);
   }
 
-  /** The company of this name (any case; created if new), or null. */
+  /** The company of this name (any case; created with this spelling if new), or null. */
   private async companyId(client: PoolClient, name: string | null): Promise<number | null> {
     if (name === null) return null;
     const existing = await client.query<{ id: number }>(COMPANY_ID, [name]);
@@ -215,28 +215,11 @@ export class ContactsRepository {
 
   /**
    * Ids of the departments of these names, matched to existing departments without regard to case
-   * ("sales" is the stored "Sales"); new names create departments.
+   * ("sales" is the stored "Sales"); new names create departments (the first spelling given).
    */
   private async departmentIds(client: PoolClient, names: readonly string[]): Promise<number[]> {
-    const keys = [...new Set(names.map((name) => name.toLowerCase()))];
-    const ids = async () =>
-      new Map(
-        (await client.query<{ id: number; key: string }>(DEPARTMENT_IDS, [keys, names])).rows.map((r) => [
-          r.key,
-          r.id,
-        ]),
-      );
-    let found = await ids();
-    const missing = new Map<string, string>(); // one spelling per new name: the first given
-    for (const name of names) {
-      const key = name.toLowerCase();
-      if (!found.has(key) && !missing.has(key)) missing.set(key, name);
-    }
-    if (missing.size > 0) {
-      await client.query(INSERT_DEPARTMENTS, [[...missing.values()]]);
-      found = await ids();
-    }
-    return [...found.values()];
+    await client.query(INSERT_DEPARTMENTS, [names]);
+    return (await client.query<{ id: number }>(DEPARTMENT_IDS, [names])).rows.map((r) => r.id);
   }
 
   /** Makes the person's department links exactly these; answers whether a link changed. */

@@ -44,27 +44,39 @@ export function contactListSql(
         || ',"limit":' || ${limitParam}::int || ',"offset":' || ${offsetParam}::int || '}' AS json`;
 }
 
-// Lookups (companies, departments) are created with ON CONFLICT DO NOTHING and read by a separate
-// statement: DO UPDATE would lock the shared row until commit and make every writer naming the same
-// department wait for (or deadlock with) this one. A separate statement sees a row a concurrent
-// writer committed meanwhile, which a CTE of the same statement would not.
+// Lookups (companies, departments) are matched without regard to case (lower(name) is unique: the
+// first spelling stored is kept). A new name is created with ON CONFLICT DO NOTHING and read by a
+// separate statement: DO UPDATE would lock the shared row until commit and make every writer naming
+// the same department wait for (or deadlock with) this one. A separate statement sees a row a
+// concurrent writer committed meanwhile, which a CTE of the same statement would not. Case is folded
+// by PostgreSQL only (lower()), never in JavaScript, so both sides always agree on what "same" is.
 
-export const INSERT_COMPANY = `INSERT INTO records.companies (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`;
+export const INSERT_COMPANY = `
+  INSERT INTO records.companies (name) SELECT $1::text
+  WHERE NOT EXISTS (SELECT 1 FROM records.companies WHERE lower(name) = lower($1))
+  ON CONFLICT (lower(name)) DO NOTHING`;
 
-/** A company by name, case-insensitively; the exact spelling first, then the oldest. */
-export const COMPANY_ID = `
-  SELECT id FROM records.companies WHERE lower(name) = lower($1) ORDER BY name = $1 DESC, id LIMIT 1`;
+/** A company by name, case-insensitively. */
+export const COMPANY_ID = `SELECT id FROM records.companies WHERE lower(name) = lower($1)`;
 
-/** New departments are inserted in name order, as a file inserts them (see merge-sql.ts: lock order). */
+/**
+ * Creates the named departments that do not exist in any case, each with the first spelling given,
+ * in lower(name) order, as a file inserts them (see merge-sql.ts: lock order).
+ */
 export const INSERT_DEPARTMENTS = `
-  INSERT INTO records.departments (name) SELECT DISTINCT unnest($1::text[]) AS name ORDER BY name
-  ON CONFLICT (name) DO NOTHING`;
+  INSERT INTO records.departments (name)
+  SELECT name FROM (
+    SELECT DISTINCT ON (lower(n)) n AS name FROM unnest($1::text[]) WITH ORDINALITY AS given(n, i)
+    ORDER BY lower(n), i
+  ) first_spelling
+  WHERE NOT EXISTS (SELECT 1 FROM records.departments d WHERE lower(d.name) = lower(first_spelling.name))
+  ORDER BY lower(name)
+  ON CONFLICT (lower(name)) DO NOTHING`;
 
-/** Ids of the named departments, matched case-insensitively (exact spelling first, then the oldest). */
+/** Ids of the named departments, matched case-insensitively (each once). */
 export const DEPARTMENT_IDS = `
-  SELECT DISTINCT ON (lower(d.name)) d.id, lower(d.name) AS key
-  FROM records.departments d WHERE lower(d.name) = ANY($1::text[])
-  ORDER BY lower(d.name), d.name = ANY($2::text[]) DESC, d.id`;
+  SELECT d.id FROM records.departments d
+  WHERE lower(d.name) IN (SELECT lower(n) FROM unnest($1::text[]) AS given(n))`;
 
 /** Makes person $1's department links exactly $2 (ids); answers how many links were removed or added. */
 export const SET_DEPARTMENT_LINKS = `

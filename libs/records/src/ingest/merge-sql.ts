@@ -21,7 +21,8 @@ export const ANALYZE_STAGING = `ANALYZE staging`;
 
 /**
  * Rows of one file that give the same email (any case: emails are staged lower-case) must describe
- * the same person: they may differ only in department (one row per department). When they differ in
+ * the same person: they may differ only in department (one row per department) and in the case of
+ * the company name (one company, as names are matched without regard to case). When they differ in
  * anything else, the file does not say which is right, so every row of that email is rejected
  * ("conflicts with line N for the same email", N being the first line of that email that differs from
  * the row) and the stored person is left as it was. $1: the ingestion; answers how many rows went.
@@ -29,7 +30,7 @@ export const ANALYZE_STAGING = `ANALYZE staging`;
 export const REJECT_CONFLICTING = `
   WITH persons AS (
     SELECT line, email, raw,
-           ROW(first_name, last_name, company_name, address, city, state, zip, phone1, phone2)::text AS person
+           ROW(first_name, last_name, lower(company_name), address, city, state, zip, phone1, phone2)::text AS person
     FROM staging
     WHERE email IN (SELECT email FROM staging GROUP BY email HAVING count(*) > 1)
   ), variants AS (
@@ -46,9 +47,13 @@ export const REJECT_CONFLICTING = `
   )
   SELECT count(*)::int AS n FROM conflicting`;
 
+// Company and department names are matched without regard to case (lower(name), unique in the
+// database): a name of the file that is stored in another case is the stored one, and a new name is
+// created with the spelling of its first line in the file.
+//
 // Lock order, shared with the contacts repository (the API) so that a file and an API write never wait
 // for each other in a cycle: first the existing people named (by id), then new companies, then new
-// departments (each by name), then new people rows and links.
+// departments (each in lower(name) order), then new people rows and links.
 
 /** Locks the stored people the file names (by email), in id order, until the transaction ends. */
 export const LOCK_NAMED_PEOPLE = `
@@ -56,20 +61,29 @@ export const LOCK_NAMED_PEOPLE = `
 
 export const MERGE_COMPANIES = `
   INSERT INTO records.companies (name)
-  SELECT DISTINCT company_name FROM staging WHERE company_name IS NOT NULL ORDER BY company_name
-  ON CONFLICT (name) DO NOTHING`;
+  SELECT name FROM (
+    SELECT DISTINCT ON (lower(company_name)) company_name AS name FROM staging
+    WHERE company_name IS NOT NULL ORDER BY lower(company_name), line
+  ) first_spelling
+  ORDER BY lower(name)
+  ON CONFLICT (lower(name)) DO NOTHING`;
 
 export const MERGE_DEPARTMENTS = `
-  INSERT INTO records.departments (name) SELECT DISTINCT department FROM staging ORDER BY department
-  ON CONFLICT (name) DO NOTHING`;
+  INSERT INTO records.departments (name)
+  SELECT name FROM (
+    SELECT DISTINCT ON (lower(department)) department AS name FROM staging ORDER BY lower(department), line
+  ) first_spelling
+  ORDER BY lower(name)
+  ON CONFLICT (lower(name)) DO NOTHING`;
 
 /** People whose department set in the file differs from the one stored (existing people only). */
 export const COLLECT_RELINKED = `
   CREATE TEMP TABLE relinked ON COMMIT DROP AS
   WITH staged AS (
-    SELECT email, array_agg(DISTINCT department ORDER BY department) AS deps FROM staging GROUP BY email
+    SELECT email, array_agg(DISTINCT lower(department) ORDER BY lower(department)) AS deps
+    FROM staging GROUP BY email
   ), stored AS (
-    SELECT p.email, array_agg(d.name ORDER BY d.name) AS deps
+    SELECT p.email, array_agg(lower(d.name) ORDER BY lower(d.name)) AS deps
     FROM records.people p JOIN records.person_departments pd ON pd.person_id = p.id
     JOIN records.departments d ON d.id = pd.department_id
     WHERE p.email IN (SELECT email FROM staged) GROUP BY p.email
@@ -86,7 +100,7 @@ export const COLLECT_RELINKED = `
 export const UPSERT_PEOPLE = `
   WITH latest AS (
     SELECT DISTINCT ON (email) s.*, c.id AS company_id
-    FROM staging s LEFT JOIN records.companies c ON c.name = s.company_name
+    FROM staging s LEFT JOIN records.companies c ON lower(c.name) = lower(s.company_name)
     ORDER BY email, line DESC
   ), upserted AS (
     INSERT INTO records.people AS p (first_name, last_name, company_id, address, city, state, zip, phone1, phone2, email)
@@ -112,7 +126,7 @@ export const UPSERT_PEOPLE = `
 export const REPLACE_DEPARTMENTS = `
   WITH wanted AS (
     SELECT DISTINCT p.id AS person_id, d.id AS department_id
-    FROM staging s JOIN records.people p ON p.email = s.email JOIN records.departments d ON d.name = s.department
+    FROM staging s JOIN records.people p ON p.email = s.email JOIN records.departments d ON lower(d.name) = lower(s.department)
   ), removed AS (
     DELETE FROM records.person_departments pd
     WHERE pd.person_id IN (SELECT person_id FROM wanted)
