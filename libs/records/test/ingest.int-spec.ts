@@ -403,6 +403,57 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     expect(rows).toEqual([{ name: 'Marketing' }]); // the file's, applied after the write
     expect(await version()).toBe(before + 2); // the write's bump and the file's: every change moves the ETag
   });
+  // Needs concurrent sessions: PGlite serves one at a time.
+  (process.env['TEST_POSTGRES_URL'] ? it : it.skip)(
+    "two files inserting the same new person concurrently: the second one's department change bumps the version",
+    async () => {
+      const pool = db.pgPool();
+      const person = (department: string) =>
+        `Con,Current,,1 St,Reno,NV,89501,,,concurrent@race.com,${department}`;
+      await pool.query(`INSERT INTO records.departments (name) VALUES ('Race One')`);
+      /** Waits until a session of this database waits for a lock in a statement matching `pattern`. */
+      const blockedIn = async (pattern: string) => {
+        for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+          const { rowCount } = await pool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+               AND wait_event_type = 'Lock' AND query ILIKE $1`,
+            [`%${pattern}%`],
+          );
+          if (rowCount) return;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        throw new Error(`no session waits in ${pattern}`);
+      };
+      // A holds the department row so that file A stops after inserting the person, before it commits.
+      const holder = await pool.connect();
+      let first: ReturnType<typeof ingestContactsFile> | undefined;
+      let second: ReturnType<typeof ingestContactsFile> | undefined;
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`SELECT 1 FROM records.departments WHERE name = 'Race One' FOR UPDATE`);
+        first = ingestContactsFile(pool, write('race-a.csv', `${HEADER}\n${person('Race One')}\n`));
+        await blockedIn('INSERT INTO records.person_departments');
+        // File B names the same new person in another department; its upsert waits for A's insert.
+        second = ingestContactsFile(pool, write('race-b.csv', `${HEADER}\n${person('Race Two')}\n`));
+        await blockedIn('INSERT INTO records.people');
+        await holder.query('COMMIT');
+      } finally {
+        await holder.query('ROLLBACK').catch(() => undefined);
+        holder.release();
+      }
+      expect(await first).toMatchObject({ status: 'loaded', inserted: 1 });
+      expect(await second).toMatchObject({ status: 'loaded', inserted: 0, updated: 1, unchanged: 0 });
+      const { rows } = await pool.query(
+        `SELECT p.version, array_agg(d.name) AS departments FROM records.people p
+         JOIN records.person_departments pd ON pd.person_id = p.id JOIN records.departments d ON d.id = pd.department_id
+         WHERE p.email = 'concurrent@race.com' GROUP BY p.id`,
+      );
+      // A stored version 1 with Race One; B changed the departments, so the ETag must move.
+      expect(rows).toEqual([{ version: 2, departments: ['Race Two'] }]);
+      await pool.query(`DELETE FROM records.people WHERE email = 'concurrent@race.com'`);
+    },
+  );
+
   it('an API write holding a person and adding a new department does not deadlock a file naming both', async () => {
     const kris = readFileSync(SAMPLE_CONTACTS_CSV, 'utf8')
       .split('\n')

@@ -11,7 +11,7 @@ import {
   INSERT_REJECTS,
   MERGE_COMPANIES,
   MERGE_DEPARTMENTS,
-  COLLECT_RELINKED,
+  CREATE_TOUCHED,
   LOCK_NAMED_PEOPLE,
   REJECT_CONFLICTING,
   REPLACE_DEPARTMENTS,
@@ -324,18 +324,19 @@ async function loadOnce(
     options.onProgress?.({ phase: 'merging', rowsRead });
     await client.query(ANALYZE_STAGING);
     rejected += (await client.query<{ n: number }>(REJECT_CONFLICTING, [ingestionId])).rows[0]!.n;
-    // The people this file names stay as read until commit: an API write to one of them waits, so
-    // no change slips between reading their departments and replacing them (and every change bumps
-    // the version, hence the ETag). They are locked first, as the API locks its person first (see
-    // the lock order in merge-sql.ts).
+    // The people this file names stay as read until commit: an API write to one of them waits (and
+    // every change bumps the version, hence the ETag). They are locked first, as the API locks its
+    // person first (see the lock order in merge-sql.ts); a person inserted concurrently is locked by
+    // the upsert, and the version bump for changed departments is decided by what REPLACE_DEPARTMENTS
+    // actually changed, so it holds for those too.
     await client.query(LOCK_NAMED_PEOPLE);
     await client.query(MERGE_COMPANIES);
     await client.query(MERGE_DEPARTMENTS);
-    await client.query(COLLECT_RELINKED); // before the upsert changes what is stored
-    const counts = (await client.query<{ inserted: number; updated: number; people: number }>(UPSERT_PEOPLE))
-      .rows[0]!;
-    await client.query(REPLACE_DEPARTMENTS);
-    const { inserted, updated, people } = counts;
+    await client.query(CREATE_TOUCHED);
+    await client.query(UPSERT_PEOPLE);
+    const { inserted, updated, people } = (
+      await client.query<{ inserted: number; updated: number; people: number }>(REPLACE_DEPARTMENTS)
+    ).rows[0]!;
     const summary: IngestionSummary = {
       file,
       sha256,

@@ -76,26 +76,15 @@ export const MERGE_DEPARTMENTS = `
   ORDER BY lower(name)
   ON CONFLICT (lower(name)) DO NOTHING`;
 
-/** People whose department set in the file differs from the one stored (existing people only). */
-export const COLLECT_RELINKED = `
-  CREATE TEMP TABLE relinked ON COMMIT DROP AS
-  WITH staged AS (
-    SELECT email, array_agg(DISTINCT lower(department) ORDER BY lower(department)) AS deps
-    FROM staging GROUP BY email
-  ), stored AS (
-    SELECT p.email, array_agg(lower(d.name) ORDER BY lower(d.name)) AS deps
-    FROM records.people p JOIN records.person_departments pd ON pd.person_id = p.id
-    JOIN records.departments d ON d.id = pd.department_id
-    WHERE p.email IN (SELECT email FROM staged) GROUP BY p.email
-  )
-  SELECT s.email FROM staged s JOIN records.people p ON p.email = s.email LEFT JOIN stored c ON c.email = s.email
-  WHERE c.deps IS DISTINCT FROM s.deps`;
+/** The people the upsert inserted or changed (by id), until the transaction ends. */
+export const CREATE_TOUCHED = `CREATE TEMP TABLE touched (id integer PRIMARY KEY, inserted boolean NOT NULL) ON COMMIT DROP`;
 
 /**
  * Upserts each person once (the rows of one email agree on everything but department: see
- * REJECT_CONFLICTING), bumps the version of people
- * whose departments alone changed, and answers only the counts (nothing per row reaches the client,
- * so memory does not grow with the file).
+ * REJECT_CONFLICTING) and notes who was inserted or changed in `touched` (nothing per row reaches the
+ * client, so memory does not grow with the file). A person a concurrent transaction inserted
+ * meanwhile (after LOCK_NAMED_PEOPLE found nobody) makes the insert wait for that transaction and
+ * then take the ON CONFLICT path, which locks the row even when nothing in it changes.
  */
 export const UPSERT_PEOPLE = `
   WITH latest AS (
@@ -112,25 +101,38 @@ export const UPSERT_PEOPLE = `
     WHERE (p.first_name, p.last_name, p.company_id, p.address, p.city, p.state, p.zip, p.phone1, p.phone2)
       IS DISTINCT FROM (excluded.first_name, excluded.last_name, excluded.company_id, excluded.address,
                         excluded.city, excluded.state, excluded.zip, excluded.phone1, excluded.phone2)
-    RETURNING p.email, (xmax = 0) AS inserted
-  ), bumped AS (
-    UPDATE records.people SET version = version + 1, updated_at = now()
-    WHERE email IN (SELECT email FROM relinked) AND email NOT IN (SELECT email FROM upserted)
-    RETURNING email
+    RETURNING p.id, (xmax = 0) AS inserted
   )
-  SELECT (SELECT count(*) FROM upserted WHERE inserted)::int AS inserted,
-         ((SELECT count(*) FROM upserted WHERE NOT inserted) + (SELECT count(*) FROM bumped))::int AS updated,
-         (SELECT count(DISTINCT email) FROM staging)::int AS people`;
+  INSERT INTO touched (id, inserted) SELECT id, inserted FROM upserted`;
 
-/** Makes each named person's departments exactly those the file lists for them. */
+/**
+ * Makes each named person's departments exactly those the file lists for them, bumps the version of
+ * the people whose links changed and the upsert did not already bump, and answers the file's counts.
+ * Which links changed is what this statement removed and added, not a comparison made earlier: a
+ * statement sees what concurrent transactions committed before it started (READ COMMITTED), so a
+ * person another file inserted while this one waited is compared as it is now, and every change to
+ * a person moves their version (hence their ETag).
+ */
 export const REPLACE_DEPARTMENTS = `
   WITH wanted AS (
     SELECT DISTINCT p.id AS person_id, d.id AS department_id
-    FROM staging s JOIN records.people p ON p.email = s.email JOIN records.departments d ON lower(d.name) = lower(s.department)
+    FROM staging s JOIN records.people p ON p.email = s.email
+    JOIN records.departments d ON lower(d.name) = lower(s.department)
   ), removed AS (
     DELETE FROM records.person_departments pd
     WHERE pd.person_id IN (SELECT person_id FROM wanted)
       AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.person_id = pd.person_id AND w.department_id = pd.department_id)
+    RETURNING pd.person_id
+  ), added AS (
+    INSERT INTO records.person_departments (person_id, department_id) SELECT person_id, department_id FROM wanted
+    ON CONFLICT DO NOTHING
+    RETURNING person_id
+  ), relinked AS (
+    UPDATE records.people SET version = version + 1, updated_at = now()
+    WHERE id IN (SELECT person_id FROM removed UNION SELECT person_id FROM added)
+      AND id NOT IN (SELECT id FROM touched)
+    RETURNING id
   )
-  INSERT INTO records.person_departments (person_id, department_id) SELECT person_id, department_id FROM wanted
-  ON CONFLICT DO NOTHING`;
+  SELECT (SELECT count(*) FROM touched WHERE inserted)::int AS inserted,
+         ((SELECT count(*) FROM touched WHERE NOT inserted) + (SELECT count(*) FROM relinked))::int AS updated,
+         (SELECT count(DISTINCT email) FROM staging)::int AS people`;
