@@ -8,6 +8,7 @@ import {
 import { RECORDS_MIGRATIONS, RECORDS_ROLE } from '@caudal/records';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { installBearerAuth } from './auth/bearer-auth.guard';
 import { splitTokens, TokenRegistry } from './auth/tokens';
 import { RecordsApiConfig } from './config';
 
@@ -28,12 +29,12 @@ export function openRecords(url: string | undefined): Promise<Database> {
 }
 
 /** The records API app over an open records database (not yet listening). */
-export function createRecordsApp(
+export async function createRecordsApp(
   records: Database,
   tokens: TokenRegistry,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
-  return createHttpApp(AppModule.forRecords(records, tokens), {
+  const app = await createHttpApp(AppModule.forRecords(records, tokens), {
     logger,
     docs: {
       title: 'Caudal records API',
@@ -44,4 +45,7 @@ export function createRecordsApp(
       bearerAuth: true,
     },
   });
+  // The token is checked before the body is read (see RequireRole).
+  installBearerAuth(app.getHttpAdapter().getInstance(), tokens);
+  return app;
 }

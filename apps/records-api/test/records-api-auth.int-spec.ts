@@ -1,4 +1,4 @@
-import { ADMIN, NEW_CONTACT, READER, type ErrorBody, useRecordsApi } from './records-api-harness';
+import { ADMIN, NEW_CONTACT, RawBody, READER, type ErrorBody, useRecordsApi } from './records-api-harness';
 import { loadRecordsApiConfig } from '../src/records-api';
 
 describe('records API over HTTP: auth and configuration (real PostgreSQL, or PGlite when TEST_POSTGRES_URL is unset)', () => {
@@ -31,6 +31,38 @@ describe('records API over HTTP: auth and configuration (real PostgreSQL, or PGl
       const response = await call('reader', m, p, b, { 'if-match': '*' });
       expect(response.status).toBe(403);
       expect(((await response.json()) as ErrorBody).message).toMatch(/admin token/);
+      expect(await sql('SELECT * FROM records.people ORDER BY id')).toEqual(before);
+    });
+
+    it('checks the token before reading the body: malformed JSON is a 401 without a token, a 403 for a reader', async () => {
+      const before = await sql('SELECT * FROM records.people ORDER BY id');
+      const malformed = new RawBody('{"city": "Paris",');
+      for (const [method, path] of [
+        ['POST', '/v1/contacts'],
+        ['PATCH', '/v1/contacts/1'],
+      ] as const) {
+        const answer = async (who: 'nobody' | 'stranger' | 'reader' | 'admin') => {
+          const response = await call(who, method, path, malformed, { 'if-match': '*' });
+          return {
+            status: response.status,
+            challenge: response.headers.get('www-authenticate'),
+            body: (await response.json()) as ErrorBody,
+          };
+        };
+        for (const who of ['nobody', 'stranger'] as const) {
+          expect(await answer(who)).toMatchObject({
+            status: 401,
+            challenge: 'Bearer realm="records"',
+            body: { statusCode: 401, error: 'Unauthorized' },
+          });
+        }
+        expect(await answer('reader')).toMatchObject({ status: 403, body: { statusCode: 403 } });
+        // Only a caller allowed to write learns that the body is malformed.
+        expect(await answer('admin')).toMatchObject({
+          status: 400,
+          body: { statusCode: 400, message: expect.stringMatching(/JSON/) },
+        });
+      }
       expect(await sql('SELECT * FROM records.people ORDER BY id')).toEqual(before);
     });
 

@@ -43,6 +43,11 @@ export const NEW_CONTACT = {
 
 export type Who = 'admin' | 'reader' | 'nobody' | 'stranger';
 
+/** A request body sent exactly as given (not JSON-encoded), e.g. malformed JSON. */
+export class RawBody {
+  constructor(readonly text: string) {}
+}
+
 /**
  * Registers beforeAll/afterAll that start the records API on a fresh database holding Sample.csv,
  * and returns helpers bound to it (usable once beforeAll has run).
@@ -76,7 +81,7 @@ export function useRecordsApi(label: string) {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : body instanceof RawBody ? body.text : JSON.stringify(body),
     });
   const okJson = async <T>(response: Response, status = 200): Promise<T> => {
     const text = await response.text();

@@ -94,6 +94,7 @@ export class ContactsController {
   constructor(@Inject(ContactsRepository) private readonly contacts: ContactsRepository) {}
 
   @Get()
+  @RequireRole('reader')
   @ApiOperation({ summary: 'List contacts: filters, free text, sorting, limit/offset with the total' })
   @ApiResponse({ status: 200, description: '{ items, total, limit, offset }; a weak ETag' })
   @ApiResponse({ status: 304, description: 'If-None-Match holds the current ETag' })
@@ -124,6 +125,7 @@ export class ContactsController {
   }
 
   @Get(':id')
+  @RequireRole('reader')
   @ApiOperation({ summary: 'One contact, with its ETag' })
   @ApiResponse({ status: 200, description: 'The contact; ETag header' })
   @ApiResponse({ status: 304, description: 'If-None-Match holds the current ETag' })
