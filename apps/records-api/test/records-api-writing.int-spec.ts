@@ -156,6 +156,30 @@ describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_P
       ).toBe(404);
     });
 
+    it('If-Match is an RFC 9110 list: a tag may hold a comma, and any listed strong tag may match', async () => {
+      const id = await idOf('art@venere.org');
+      const etag = await etagOf(id);
+      const response = await call(
+        'admin',
+        'PATCH',
+        `/v1/contacts/${id}`,
+        { phone2: '203-000-0000' },
+        { 'if-match': `"other,tag", W/"${id}.99", ${etag}` },
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get('etag')).not.toBe(etag);
+      const stale = await call('admin', 'DELETE', `/v1/contacts/${id}`, undefined, {
+        'if-match': `"a,b", ${etag}`,
+      });
+      expect(stale.status).toBe(412);
+      // If-None-Match takes the same lists.
+      const current = response.headers.get('etag')!;
+      const notModified = await call('reader', 'GET', `/v1/contacts/${id}`, undefined, {
+        'if-none-match': `"x,y", ${current}`,
+      });
+      expect(notModified.status).toBe(304);
+    });
+
     it('PATCH: 422 per bad field (null for a required field too), 409 for another contact email', async () => {
       const id = await idOf('art@venere.org');
       const etag = await etagOf(id);

@@ -35,7 +35,7 @@ import { BearerAuthGuard, RequireRole } from '../auth/bearer-auth.guard';
 import { ContactIdPipe } from './contact-id.pipe';
 import { CreateContactDto, PatchContactDto } from './dto/contact-body.dto';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
-import { contactEtag, expectedVersions, parseIfMatch } from './etag';
+import { contactEtag, expectedVersions, matchesNoneMatch, parseIfMatch } from './etag';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -54,14 +54,6 @@ function normalize<T extends ContactPatch>(fields: T): T {
     ...(fields.email !== undefined && { email: fields.email.toLowerCase() }),
     ...(fields.departments !== undefined && { departments: [...new Set(fields.departments)] }),
   };
-}
-
-/** If-None-Match (weak comparison, RFC 9110 13.1.2): `*` or any listed tag equal to the current one. */
-function matchesNoneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header.trim() === '*') return true;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
 function sendContact(reply: FastifyReply, contact: StoredContact, status = HttpStatus.OK): FastifyReply {
