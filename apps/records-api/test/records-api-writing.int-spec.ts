@@ -46,6 +46,12 @@ describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_P
         const bad = await call('admin', 'POST', '/v1/contacts', { ...NEW_CONTACT, email: 'x@y.org', state });
         expect(bad.status).toBe(422);
       }
+      for (const email of ['a@..b', 'a@b..c', 'a@b.']) {
+        const bad = await call('admin', 'POST', '/v1/contacts', { ...NEW_CONTACT, email });
+        expect(((await bad.json()) as ErrorBody).details).toEqual([
+          { field: 'email', message: 'email must be a valid email address' },
+        ]);
+      }
       const missing = await call('admin', 'POST', '/v1/contacts', { first_name: 'Only' });
       expect(((await missing.json()) as ErrorBody).details!.map((d) => d.field).sort()).toEqual([
         'departments',

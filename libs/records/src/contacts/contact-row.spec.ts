@@ -1,4 +1,6 @@
-import { checkContactRow, headerProblem, normalizeZip } from './contact-row';
+import { readFileSync } from 'node:fs';
+import { checkContactRow, EMAIL_PATTERN, headerProblem, normalizeZip } from './contact-row';
+import { SAMPLE_CONTACTS_CSV } from './sample';
 
 const good = [
   'Art',
@@ -85,6 +87,37 @@ describe('contact rows', () => {
     expect(headerProblem(['name', 'email'])).toMatch(/^header must be exactly/);
     expect(normalizeZip('501')).toBe('00501');
     expect(normalizeZip('12345-6789')).toBeUndefined();
+  });
+
+  it('takes an email with a non-empty local part and a domain of non-empty labels (one dot at least)', () => {
+    for (const email of ['a@b.co', 'first.last+tag@mail.example.org', 'x_y@sub-1.example.museum']) {
+      expect([email, EMAIL_PATTERN.test(email)]).toEqual([email, true]);
+    }
+    for (const email of [
+      'a@..b',
+      'a@b..c',
+      'a@.b.c',
+      'a@b.c.',
+      'a@b',
+      '@b.c',
+      'a@b@c.d',
+      'a b@c.d',
+      'a@b.c;d',
+    ]) {
+      expect([email, EMAIL_PATTERN.test(email)]).toEqual([email, false]);
+    }
+    expect(checkContactRow(withColumn(9, 'art@..org'))).toEqual({
+      ok: false,
+      reasons: ['email is malformed: "art@..org"'],
+    });
+    // Every email of Sample.csv still passes.
+    const emails = readFileSync(SAMPLE_CONTACTS_CSV, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',').at(-2)!);
+    expect(emails).toHaveLength(106);
+    expect(emails.filter((email) => !EMAIL_PATTERN.test(email))).toEqual([]);
   });
 
   it('rejects a row holding a NUL character, naming the field', () => {

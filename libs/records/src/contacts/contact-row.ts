@@ -36,7 +36,12 @@ export interface ContactRow {
 export type RowCheck = { ok: true; row: ContactRow } | { ok: false; reasons: string[] };
 
 export const STATE_PATTERN = /^[A-Za-z]{2}$/;
-export const EMAIL_PATTERN = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+/**
+ * A deliberately simple email check, shared by the loader and the API: a local part, `@`, and a
+ * domain of two or more non-empty dot-separated labels (`a@..b`, `a@b.` and `a@b` fail); no
+ * whitespace, `@`, `,` or `;` anywhere.
+ */
+export const EMAIL_PATTERN = /^[^\s@,;]+@[^\s@,;.]+(?:\.[^\s@,;.]+)+$/;
 const ZIP = /^\d{1,5}$/;
 const REQUIRED: readonly ContactColumn[] = ['first_name', 'last_name', 'state', 'email', 'department'];
 
