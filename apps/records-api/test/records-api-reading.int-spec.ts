@@ -119,6 +119,29 @@ describe('records API over HTTP: reading (real PostgreSQL, or PGlite when TEST_P
       expect(details.find((d) => d.field === 'q')!.message).toBe('q must not contain a NUL character');
     });
 
+    it('answers 422 naming each parameter given more than once', async () => {
+      const response = await call(
+        'reader',
+        'GET',
+        '/v1/contacts?city=a&city=b&state=NJ&state=NY&state=CA&limit=5&limit=6&sort=id&sort=city&q=x&q=x&company=c&department=d',
+      );
+      expect(response.status).toBe(422);
+      const details = ((await response.json()) as ErrorBody).details!;
+      expect(details.sort((a, b) => a.field.localeCompare(b.field))).toEqual([
+        { field: 'city', message: 'city may be given only once (it was given 2 times)' },
+        { field: 'limit', message: 'limit may be given only once (it was given 2 times)' },
+        { field: 'q', message: 'q may be given only once (it was given 2 times)' },
+        { field: 'sort', message: 'sort may be given only once (it was given 2 times)' },
+        { field: 'state', message: 'state may be given only once (it was given 3 times)' },
+      ]);
+      for (const name of ['offset', 'company', 'department']) {
+        const again = await call('reader', 'GET', `/v1/contacts?${name}=1&${name}=2`);
+        expect(((await again.json()) as ErrorBody).details).toEqual([
+          { field: name, message: `${name} may be given only once (it was given 2 times)` },
+        ]);
+      }
+    });
+
     it('answers 422 naming each bad parameter, and 404 for an unknown id', async () => {
       const response = await call(
         'reader',
