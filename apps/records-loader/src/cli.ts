@@ -14,10 +14,11 @@ import {
 } from '@caudal/platform';
 import { ingestContactsFile, RECORDS_MIGRATIONS, RECORDS_ROLE, type IngestionSummary } from '@caudal/records';
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RecordsLoaderConfig } from './config';
 import { inboxFolders } from './inbox';
+import { userPath } from './user-path';
 import { InboxWatcher } from './watcher';
 
 function openRecords(config: RecordsLoaderConfig): Promise<Database> {
@@ -48,8 +49,9 @@ runCommands('records-loader', {
     async run(args) {
       const [file, ...rest] = args;
       if (!file || rest.length > 0 || file.startsWith('-')) throw new UsageError('give exactly one FILE');
-      const path = resolve(file);
-      if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`no such file: ${file}`);
+      const path = userPath(file); // relative to where the user ran npm, not the repo root
+      if (!existsSync(path) || !statSync(path).isFile())
+        throw new UsageError(`no such file: ${file}${path === file ? '' : ` (looked for ${path})`}`);
       const config = loadConfig('records-loader', RecordsLoaderConfig);
       const records = await openRecords(config);
       try {
@@ -84,7 +86,11 @@ runCommands('records-loader', {
       parseCommandArgs(args, {});
       const config = loadConfig('records-loader', RecordsLoaderConfig);
       const logger = createLogger('records-loader', config.LOG_LEVEL);
-      const folders = inboxFolders(resolve(config.RECORDS_INBOX ?? join(caudalHome(), 'records', 'inbox')));
+      const folders = inboxFolders(
+        config.RECORDS_INBOX === undefined
+          ? join(caudalHome(), 'records', 'inbox')
+          : userPath(config.RECORDS_INBOX),
+      );
       const records = await openRecords(config);
       const watcher = new InboxWatcher({
         folders,

@@ -58,6 +58,26 @@ describe('records loader (the file drop)', () => {
     expect(await people()).toBe(100);
   });
 
+  it('ingest takes a relative FILE from the directory npm was run in (INIT_CWD), not the repo root', async () => {
+    const env = { RECORDS_DATABASE_URL: pg.url, LOG_LEVEL: 'warn' };
+    const header = 'first_name,last_name,company_name,address,city,state,zip,phone1,phone2,email,department';
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(
+      join(dir, 'sub', 'relative.csv'),
+      `${header}\nRel,Ative,,1 St,Reno,NV,89501,,,rel@ative.com,Sales\n`,
+    );
+    // As `npm run records-loader -- ingest sub/relative.csv` typed in `dir`: the script runs in the root.
+    const loaded = cli(['ingest', 'sub/relative.csv'], { ...env, INIT_CWD: dir });
+    expect({ status: loaded.status, stderr: loaded.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(loaded.stdout).toContain('relative.csv loaded: 1 rows read, 1 people inserted');
+    const missing = cli(['ingest', 'sub/none.csv'], { ...env, INIT_CWD: dir });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(
+      `no such file: sub/none.csv (looked for ${join(dir, 'sub', 'none.csv')})`,
+    );
+    expect(await people()).toBe(101);
+  });
+
   it('watch ingests files dropped in the inbox and moves them to processed/ or failed/', async () => {
     const inbox = join(dir, 'drop', 'inbox');
     mkdirSync(inbox, { recursive: true });
@@ -94,7 +114,7 @@ describe('records loader (the file drop)', () => {
       expect(readdirSync(join(dir, 'drop', 'failed')).map((name) => name.replace(/^.*Z-/, ''))).toEqual([
         'broken.csv',
       ]);
-      expect(await people()).toBe(101);
+      expect(await people()).toBe(102);
       expect(output).toContain('new.csv loaded: 1 rows read, 1 people inserted');
     } finally {
       child.kill('SIGTERM');
