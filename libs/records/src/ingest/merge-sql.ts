@@ -59,21 +59,24 @@ export const REJECT_CONFLICTING = `
 export const LOCK_NAMED_PEOPLE = `
   SELECT 1 FROM records.people p WHERE p.email IN (SELECT email FROM staging) ORDER BY p.id FOR UPDATE OF p`;
 
+// Each name's spellings are grouped first (few groups, hashed), then the first spelling of each
+// name in the file is kept: sorting every staged row by lower(name) would cost more.
+
 export const MERGE_COMPANIES = `
   INSERT INTO records.companies (name)
-  SELECT name FROM (
-    SELECT DISTINCT ON (lower(company_name)) company_name AS name FROM staging
-    WHERE company_name IS NOT NULL ORDER BY lower(company_name), line
-  ) first_spelling
-  ORDER BY lower(name)
+  SELECT DISTINCT ON (lower(name)) name FROM (
+    SELECT company_name AS name, min(line) AS first_line FROM staging
+    WHERE company_name IS NOT NULL GROUP BY company_name
+  ) spellings
+  ORDER BY lower(name), first_line
   ON CONFLICT (lower(name)) DO NOTHING`;
 
 export const MERGE_DEPARTMENTS = `
   INSERT INTO records.departments (name)
-  SELECT name FROM (
-    SELECT DISTINCT ON (lower(department)) department AS name FROM staging ORDER BY lower(department), line
-  ) first_spelling
-  ORDER BY lower(name)
+  SELECT DISTINCT ON (lower(name)) name FROM (
+    SELECT department AS name, min(line) AS first_line FROM staging GROUP BY department
+  ) spellings
+  ORDER BY lower(name), first_line
   ON CONFLICT (lower(name)) DO NOTHING`;
 
 /** The people the upsert inserted or changed (by id), until the transaction ends. */
