@@ -1,5 +1,6 @@
 import type { Logger } from '@caudal/platform';
 import PgBoss from 'pg-boss';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineDefinition, Trigger } from './definition';
 import type { RunLedger } from './ledger/run-ledger';
 
@@ -20,6 +21,10 @@ const QUEUE_SCHEMA = 'pgboss';
  * pg-boss does not retry (the executor does, with the ledger).
  */
 export class PipelineQueue {
+  /** The consumer loops `work` started; `stop` ends them and waits for each, claim and run included. */
+  private readonly loops: Promise<void>[] = [];
+  private readonly stopping = new AbortController();
+
   private constructor(
     private readonly boss: PgBoss,
     private readonly ledger: RunLedger,
@@ -79,18 +84,42 @@ export class PipelineQueue {
     return true;
   }
 
-  /** Serves a pipeline's queue: one job at a time per call, `handle` resolving when the run is over. */
+  /**
+   * Serves a pipeline's queue: claims one job at a time (polling every second) and resolves
+   * `handle` before claiming the next. Our own loop rather than pg-boss's `work`: pg-boss's stop
+   * does not wait for a claim in flight, so a job claimed as it stops would be left active with
+   * nobody running it (and its ledger row queued); `stop` here waits for the loop to end.
+   */
   async work(pipeline: PipelineDefinition, handle: (job: PartitionJob) => Promise<void>): Promise<void> {
-    await this.boss.work<PartitionJob>(
-      pipeline.name,
-      { batchSize: 1, pollingIntervalSeconds: 1 },
-      async (jobs) => {
-        for (const job of jobs) await handle(job.data);
-      },
-    );
+    const { signal } = this.stopping;
+    const loop = async () => {
+      while (!signal.aborted) {
+        let claimed = false;
+        try {
+          const [job] = await this.boss.fetch<PartitionJob>(pipeline.name, { batchSize: 1 });
+          if (job) {
+            claimed = true;
+            try {
+              await handle(job.data);
+              await this.boss.complete(pipeline.name, job.id);
+            } catch (error) {
+              await this.boss.fail(pipeline.name, job.id, { message: String(error) });
+              throw error;
+            }
+          }
+        } catch (error) {
+          this.logger.error({ err: error, pipeline: pipeline.name }, 'queue worker error');
+        }
+        if (!claimed) await sleep(1000, undefined, { signal }).catch(() => undefined);
+      }
+    };
+    this.loops.push(loop());
   }
 
+  /** Stops claiming, waits for the jobs being claimed or run (their handlers), then stops pg-boss. */
   async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(this.loops);
     await this.boss.stop({ graceful: true, timeout: 30_000, wait: true } as PgBoss.StopOptions);
   }
 }

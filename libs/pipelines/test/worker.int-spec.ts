@@ -179,4 +179,68 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     const [status] = await ledger.statuses('interruptible', '2024-06-01', '2024-06-01');
     expect(status).toMatchObject({ status: 'succeeded', trigger: 'backfill', rowsWritten: 2 });
   });
+
+  // A lock wait needs a real server (PGlite has one session: the lock would block everything).
+  const onServer = process.env['TEST_POSTGRES_URL'] ? it : it.skip;
+  onServer(
+    'a worker stopped while it claims a job leaves no active job behind; the next worker runs the date',
+    async () => {
+      const logger = createLogger('worker-test', 'silent');
+      const ledger = new RunLedger(ops.pgPool());
+      const pipeline: PipelineDefinition = {
+        name: 'claim-race',
+        partitioning: 'daily',
+        timeZone: 'UTC',
+        retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+        run: async () => ({ rowsRead: 1, rowsWritten: 1 }),
+      };
+      const startWorker = async () => {
+        const queue = await PipelineQueue.start(pg.url, ledger, logger);
+        const app = await NestFactory.createApplicationContext(
+          PipelineWorkerModule.register({
+            pipelines: [pipeline],
+            queue,
+            executor: new PartitionExecutor({ ledger, logger }),
+            logger,
+          }),
+          { logger: false },
+        );
+        await app.init();
+        return { queue, app };
+      };
+      // Hold the claim in flight: a lock on pg-boss's job table blocks the worker's fetch until released.
+      const worker = await startWorker();
+      expect(await worker.queue.enqueue(pipeline, '2024-07-01', 'backfill')).toBe(true);
+      const blocker = await ops.pgPool().connect();
+      let closed: Promise<void>;
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE pgboss.job IN EXCLUSIVE MODE');
+        await new Promise((r) => setTimeout(r, 1500)); // the worker polls (every second) and waits on the lock
+        closed = worker.app.close();
+        await new Promise((r) => setTimeout(r, 300));
+        await blocker.query('COMMIT'); // the claim goes through while the worker is stopping
+      } finally {
+        blocker.release();
+      }
+      await closed;
+      const { rows } = await ops
+        .pgPool()
+        .query(`SELECT state FROM pgboss.job WHERE name = 'claim-race' AND state = 'active'`);
+      expect(rows).toEqual([]); // nothing claimed and abandoned
+      const dates = ['2024-07-01'];
+      const last = await startWorker();
+      try {
+        for (let i = 0; i < 100; i++) {
+          const statuses = await ledger.statuses('claim-race');
+          if (statuses.filter((s) => s.status === 'succeeded').length === dates.length) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        await last.app.close();
+      }
+      const statuses = await ledger.statuses('claim-race');
+      expect(statuses.map((s) => [s.partition, s.status])).toEqual(dates.map((d) => [d, 'succeeded']));
+    },
+  );
 });
