@@ -20,12 +20,13 @@ export function parseRedo(value: string | undefined): RedoPolicy[] | undefined {
 }
 
 /**
- * Which partitions a backfill runs, by each partition's latest run (any of `redo`):
+ * Which partitions a backfill runs (any of `redo`):
  *   all      every partition of the range
  *   failed   its latest run failed
- *   missing  it never ran to an end: no run at all, or only queued (or running: the executor skips
- *            a run in progress elsewhere and takes over an abandoned one)
- * Partitions whose latest run succeeded are run again only by `all`.
+ *   missing  it never finished a run: no run at all, or only queued or running ones (the executor
+ *            skips a run in progress elsewhere and takes over an abandoned one)
+ * A partition whose latest run succeeded runs again only with `all`; one that finished a run and
+ * is queued again runs from the queue.
  */
 export function selectPartitions(
   keys: readonly string[],
@@ -34,12 +35,11 @@ export function selectPartitions(
 ): string[] {
   const policies = new Set(typeof redo === 'string' ? [redo] : redo);
   if (policies.has('all')) return [...keys];
-  const latest = new Map(statuses.map((s) => [s.partition, s.status]));
+  const latest = new Map(statuses.map((s) => [s.partition, s]));
   return keys.filter((key) => {
     const status = latest.get(key);
-    if (status === 'failed') return policies.has('failed');
-    if (status === 'succeeded') return false;
-    return policies.has('missing');
+    if (status?.status === 'failed') return policies.has('failed');
+    return policies.has('missing') && !status?.everFinished;
   });
 }
 

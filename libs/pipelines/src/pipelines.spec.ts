@@ -113,16 +113,21 @@ describe('backoffDelayMs', () => {
 });
 
 describe('selectPartitions', () => {
-  const status = (partition: string, s: PartitionStatus['status']) =>
-    ({ partition, status: s }) as PartitionStatus;
-  const keys = ['2024-10-01', '2024-10-02', '2024-10-03', '2024-10-04'];
+  const status = (partition: string, s: PartitionStatus['status'], everFinished = false) =>
+    ({
+      partition,
+      status: s,
+      everFinished: everFinished || s === 'succeeded' || s === 'failed',
+    }) as PartitionStatus;
+  const keys = ['2024-10-01', '2024-10-02', '2024-10-03', '2024-10-04', '2024-10-05'];
   const statuses = [
     status('2024-10-01', 'succeeded'),
     status('2024-10-02', 'failed'),
     status('2024-10-03', 'queued'),
+    status('2024-10-05', 'queued', true), // succeeded before, queued again: the queue runs it
   ];
 
-  it('redoes all, only failed, only missing (never ran to an end), or failed and missing', () => {
+  it('redoes all, only failed, only missing (never finished a run), or failed and missing', () => {
     expect(selectPartitions(keys, statuses, 'all')).toEqual(keys);
     expect(selectPartitions(keys, statuses, 'failed')).toEqual(['2024-10-02']);
     expect(selectPartitions(keys, statuses, 'missing')).toEqual(['2024-10-03', '2024-10-04']);
@@ -192,8 +197,25 @@ describe('ProgressReporter', () => {
     expect(text()).toContain('\r\x1b[K');
     expect(text()).toContain('1/1');
     expect(text().endsWith('\n')).toBe(true);
+    reporter.finish();
+    expect(text().endsWith('\n\n')).toBe(false); // already ended
     const empty = stream(true);
-    new ProgressReporter(0, empty.out);
+    new ProgressReporter(0, empty.out).finish();
     expect(empty.text()).toBe('');
+  });
+
+  it('finish() ends the bar line of an interrupted run on a terminal, and writes nothing elsewhere', () => {
+    const tty = stream(true);
+    const reporter = new ProgressReporter(3, tty.out);
+    reporter.result(result('2024-10-01', 'succeeded'));
+    expect(tty.text().endsWith('\n')).toBe(false);
+    reporter.finish();
+    expect(tty.text().endsWith('\n')).toBe(true);
+    const plain = stream(false);
+    const lines = new ProgressReporter(3, plain.out);
+    lines.result(result('2024-10-01', 'succeeded'));
+    const before = plain.text();
+    lines.finish();
+    expect(plain.text()).toBe(before);
   });
 });

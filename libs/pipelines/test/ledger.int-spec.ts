@@ -196,6 +196,8 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
   it('a backfill never has more runs in flight than its concurrency cap, and runs every partition once', async () => {
     let inFlight = 0;
     let most = 0;
+    let release!: () => void;
+    const allThree = new Promise<void>((resolve) => (release = resolve));
     const ran: string[] = [];
     const pipeline: PipelineDefinition = {
       name: 'capped',
@@ -204,7 +206,9 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
       retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
       run: async (partition) => {
         most = Math.max(most, ++inFlight);
-        await new Promise((r) => setTimeout(r, 20));
+        if (most === 3) release(); // the first runs wait until three are in flight (or 5 s pass)
+        await Promise.race([allThree, new Promise((r) => setTimeout(r, 5000))]);
+        await new Promise((r) => setTimeout(r, 5));
         inFlight--;
         ran.push(partition);
         return { rowsRead: 1, rowsWritten: 1 };
@@ -250,5 +254,23 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
       expect.objectContaining({ partition: '2024-03-01', status: 'succeeded' }),
       expect.objectContaining({ partition: '2024-03-02', status: 'failed' }),
     ]);
+  });
+
+  it("a partition's latest state is its latest activity: a queued job that runs after a later row wins", async () => {
+    const queuedId = await ledger.queued('p', '2024-04-01', 'schedule');
+    const cli = await ledger.start('p', '2024-04-01', 'cli', 1);
+    await ledger.fail(cli!.id, 'connector down', {});
+    let [status] = await ledger.statuses('p', '2024-04-01', '2024-04-01');
+    expect(status).toMatchObject({ status: 'failed', everFinished: true });
+    // The schedule's job (the older row) runs now and succeeds: that is the partition's state.
+    const job = await ledger.start('p', '2024-04-01', 'schedule', 1, { queuedRunId: queuedId });
+    expect(job!.id).toBe(queuedId);
+    await ledger.succeed(job!.id, { rowsRead: 5, rowsWritten: 4 }, {});
+    [status] = await ledger.statuses('p', '2024-04-01', '2024-04-01');
+    expect(status).toMatchObject({ status: 'succeeded', trigger: 'schedule', rowsWritten: 4 });
+    // Queued again later: the latest state is queued, and the partition has finished a run before.
+    await ledger.queued('p', '2024-04-01', 'cli');
+    [status] = await ledger.statuses('p', '2024-04-01', '2024-04-01');
+    expect(status).toMatchObject({ status: 'queued', everFinished: true });
   });
 });

@@ -16,6 +16,8 @@ export interface PartitionStatus {
   rowsWritten: number | null;
   error: string | null;
   metadata: Record<string, unknown>;
+  /** Some run of the partition finished (succeeded or failed), whatever the latest one is. */
+  everFinished: boolean;
 }
 
 export interface StartedRun {
@@ -199,10 +201,13 @@ export class RunLedger {
     );
   }
 
-  /** Each partition's latest state (skipped attempts aside), optionally within [from, to] keys. */
+  /**
+   * Each partition's latest state (its most recent activity; skipped attempts aside), optionally
+   * within [from, to] keys.
+   */
   async statuses(pipeline: string, from?: string, to?: string): Promise<PartitionStatus[]> {
     const { rows } = await this.pool.query(
-      `SELECT partition_key, run_id, attempt, trigger, status, started_at, finished_at, rows_read, rows_written, error, metadata
+      `SELECT partition_key, run_id, attempt, trigger, status, started_at, finished_at, rows_read, rows_written, error, metadata, ever_finished
        FROM ops.partition_status
        WHERE pipeline = $1 AND ($2::text IS NULL OR partition_key >= $2) AND ($3::text IS NULL OR partition_key <= $3)
        ORDER BY partition_key`,
@@ -220,6 +225,7 @@ export class RunLedger {
       rowsWritten: row.rows_written === null ? null : Number(row.rows_written),
       error: row.error,
       metadata: row.metadata,
+      everFinished: row.ever_finished,
     }));
   }
 
