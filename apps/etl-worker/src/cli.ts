@@ -42,7 +42,7 @@ function describe(result: PartitionResult): string {
 async function withRuntime(
   body: (runtime: EtlRuntime, interrupt: AbortSignal) => Promise<number>,
 ): Promise<number> {
-  const logger = createLogger('etl', process.env['LOG_LEVEL'] || 'warn');
+  const logger = createLogger('etl', process.env['LOG_LEVEL'] || 'error');
   return withPipelineRuntime(await openEtlRuntime(loadEtlConfig(), logger), body);
 }
 
@@ -104,6 +104,7 @@ runCommands('etl', {
           onResult: (r) => progress.result(r),
           signal,
         });
+        progress.finish();
         for (const failed of summary.results.filter((r) => r.status === 'failed'))
           process.stderr.write(`${describe(failed)}\n`);
         const stopped = signal.aborted ? `, ${summary.notStarted} not started (interrupted)` : '';

@@ -602,4 +602,30 @@ describe('telemetry ETL end to end', () => {
     const [status] = await etl.ledger.statuses(etl.pipeline.name, '2024-10-05', '2024-10-05');
     expect(status).toMatchObject({ status: 'failed', error: 'disk full (simulated)' });
   });
+
+  it('a stop during the wait between connector retries ends the run at once, not after the backoff', async () => {
+    const fake = await scriptedConnector([{ status: 503, body: 'maintenance' }]);
+    try {
+      const etl = await runtime({
+        CONNECTOR_API_URL: fake.url,
+        ETL_RETRY_ATTEMPTS: '3',
+        ETL_RETRY_DELAY_MS: '20000',
+      });
+      const controller = new AbortController();
+      const started = performance.now();
+      const running = etl.executor.run(etl.pipeline, '2024-10-06', 'cli', { signal: controller.signal });
+      for (let i = 0; i < 100 && fake.requests() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100)); // now in the backoff wait
+      controller.abort(new Error('stopped by SIGTERM'));
+      const result = await running;
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(fake.requests()).toBe(1);
+      expect(result).toMatchObject({ status: 'failed', attempts: 1, interrupted: true });
+      expect(result.error).toMatch(
+        /^interrupted: stopped by SIGTERM \(connector API answered 503: maintenance\)$/,
+      );
+    } finally {
+      fake.server.close();
+    }
+  });
 });

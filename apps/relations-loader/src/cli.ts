@@ -22,7 +22,7 @@ async function withRuntime(
   file?: string,
 ): Promise<number> {
   // One-shot commands talk through their own output; logs stay quiet unless LOG_LEVEL asks.
-  const logger = createLogger('relations', process.env['LOG_LEVEL'] || 'warn');
+  const logger = createLogger('relations', process.env['LOG_LEVEL'] || 'error');
   return withPipelineRuntime(await openRelationsRuntime(loadRelationsConfig(), logger, file), body);
 }
 

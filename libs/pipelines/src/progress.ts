@@ -53,6 +53,11 @@ export class ProgressReporter {
     };
   }
 
+  /** Ends the bar's line when the run stopped before every partition was done (an interrupt). */
+  finish(): void {
+    if (this.out.isTTY && this.total > 0 && this.done < this.total) this.out.write('\n');
+  }
+
   result(result: PartitionResult): void {
     this.done++;
     if (result.status === 'failed') this.failed++;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigValidationError } from '../config/env-config';
 
@@ -109,6 +110,8 @@ export function onShutdown(cleanup: () => Promise<void>): void {
  */
 export function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
+  // Every request of every run in flight listens on it (a backfill runs up to 32 at once).
+  setMaxListeners(256, controller.signal);
   const handle = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       process.stderr.write(`received ${signal} again, exiting now\n`);

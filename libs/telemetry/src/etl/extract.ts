@@ -157,7 +157,11 @@ export async function extractReadings(
     } catch (raw) {
       const error = classify(raw);
       if (!(error instanceof ExtractError) || attempt >= options.retry.attempts) throw error;
-      await sleep(backoffDelayMs(attempt, options.retry));
+      if (options.signal?.aborted) throw error; // stopping: no retry
+      // The wait ends early when the run is stopped (shutdown, Ctrl-C), with this attempt's error.
+      await sleep(backoffDelayMs(attempt, options.retry), undefined, { signal: options.signal }).catch(() => {
+        throw error;
+      });
       reset();
     }
   }
