@@ -12,6 +12,23 @@ import {
   type PipelineDefinition,
 } from '../src';
 
+/** A worker replica serving `pipeline` (queue consumer and schedule), as `etl worker` starts one. */
+async function startReplica(url: string, ledger: RunLedger, pipeline: PipelineDefinition) {
+  const logger = createLogger('worker-test', 'silent');
+  const queue = await PipelineQueue.start(url, ledger, logger);
+  const app = await NestFactory.createApplicationContext(
+    PipelineWorkerModule.register({
+      pipelines: [pipeline],
+      queue,
+      executor: new PartitionExecutor({ ledger, logger }),
+      logger,
+    }),
+    { logger: false },
+  );
+  await app.init();
+  return { queue, app };
+}
+
 // The unattended path: a schedule tick enqueues the latest complete partition and a worker runs it.
 describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', () => {
   let pg: TestPostgres;
@@ -28,7 +45,6 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
   });
 
   it('a tick enqueues the previous day and a worker runs it, recorded with the schedule trigger', async () => {
-    const logger = createLogger('worker-test', 'silent');
     const ledger = new RunLedger(ops.pgPool());
     const ran: string[] = [];
     const pipeline: PipelineDefinition = {
@@ -42,17 +58,7 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
         return { rowsRead: 1, rowsWritten: 1 };
       },
     };
-    const queue = await PipelineQueue.start(pg.url, ledger, logger);
-    const app = await NestFactory.createApplicationContext(
-      PipelineWorkerModule.register({
-        pipelines: [pipeline],
-        queue,
-        executor: new PartitionExecutor({ ledger, logger }),
-        logger,
-      }),
-      { logger: false },
-    );
-    await app.init();
+    const { app } = await startReplica(pg.url, ledger, pipeline);
     try {
       for (let i = 0; i < 150 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 2500)); // more ticks, for the same date
@@ -114,7 +120,6 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
   });
 
   it('a shutdown interrupts the run in progress, records it, and queues the date again for the next worker', async () => {
-    const logger = createLogger('worker-test', 'silent');
     const ledger = new RunLedger(ops.pgPool());
     const started: string[] = [];
     const pipeline: PipelineDefinition = {
@@ -132,20 +137,7 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
         throw new Error('unreachable');
       },
     };
-    const startWorker = async () => {
-      const queue = await PipelineQueue.start(pg.url, ledger, logger);
-      const app = await NestFactory.createApplicationContext(
-        PipelineWorkerModule.register({
-          pipelines: [pipeline],
-          queue,
-          executor: new PartitionExecutor({ ledger, logger }),
-          logger,
-        }),
-        { logger: false },
-      );
-      await app.init();
-      return { queue, app };
-    };
+    const startWorker = () => startReplica(pg.url, ledger, pipeline);
 
     const first = await startWorker();
     expect(await first.queue.enqueue(pipeline, '2024-06-01', 'backfill')).toBe(true);
@@ -185,7 +177,6 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
   onServer(
     'a worker stopped while it claims a job leaves no active job behind; the next worker runs the date',
     async () => {
-      const logger = createLogger('worker-test', 'silent');
       const ledger = new RunLedger(ops.pgPool());
       const pipeline: PipelineDefinition = {
         name: 'claim-race',
@@ -194,20 +185,7 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
         retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
         run: async () => ({ rowsRead: 1, rowsWritten: 1 }),
       };
-      const startWorker = async () => {
-        const queue = await PipelineQueue.start(pg.url, ledger, logger);
-        const app = await NestFactory.createApplicationContext(
-          PipelineWorkerModule.register({
-            pipelines: [pipeline],
-            queue,
-            executor: new PartitionExecutor({ ledger, logger }),
-            logger,
-          }),
-          { logger: false },
-        );
-        await app.init();
-        return { queue, app };
-      };
+      const startWorker = () => startReplica(pg.url, ledger, pipeline);
       // Hold the claim in flight: a lock on pg-boss's job table blocks the worker's fetch until released.
       const worker = await startWorker();
       expect(await worker.queue.enqueue(pipeline, '2024-07-01', 'backfill')).toBe(true);
