@@ -1,130 +1,18 @@
-import {
-  createLogger,
-  findWorkspaceRoot,
-  openDatabase,
-  type Database,
-  sourceNodeArgs,
-} from '@caudal/platform';
 import { PipelineQueue, runBackfill, partitionRange, type PipelineDefinition } from '@caudal/pipelines';
-import { createTestPostgres, freePort, type TestPostgres } from '@caudal/testing';
-import {
-  readBaselWeather,
-  readingsFromWeather,
-  SOURCE_MIGRATIONS,
-  SOURCE_ROLE,
-  upsertReadings,
-} from '@caudal/telemetry';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createTestPostgres, freePort } from '@caudal/testing';
+import { upsertReadings } from '@caudal/telemetry';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadEtlConfig, openEtlRuntime, type EtlRuntime } from '../src/etl-runtime';
+import { loadEtlConfig, openEtlRuntime } from '../src/etl-runtime';
+import { etlTestBed, logger, readingLine, scriptedConnector } from './etl-test-bed';
 
 // The telemetry ETL against real databases (source, target and ops as separate databases on the
 // server named by TEST_POSTGRES_URL, or PGlite), with the connector API serving over real HTTP.
-
-const root = findWorkspaceRoot(__dirname);
-const logger = createLogger('etl-test', 'silent');
-
-function startConnector(sourceUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, sourceNodeArgs('apps/connector-api/src/cli.ts', 'serve'), {
-    cwd: root,
-    env: {
-      ...process.env,
-      SOURCE_DATABASE_URL: sourceUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
-  });
-  return (async () => {
-    for (let i = 0; i < 300; i++) {
-      if (child.exitCode !== null) throw new Error(`connector exited with ${child.exitCode}`);
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
-      } catch {
-        // not yet
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error('connector did not start');
-  })();
-}
-
-/** A fake connector answering the n-th request with `answers[n]` (the last one repeats); counts requests. */
-async function scriptedConnector(
-  answers: { status: number; body: string }[],
-): Promise<{ url: string; server: Server; requests: () => number }> {
-  let requests = 0;
-  const server = createServer((_, response) => {
-    const answer = answers[Math.min(requests++, answers.length - 1)]!;
-    response.writeHead(answer.status, { 'content-type': 'application/x-ndjson' });
-    response.end(answer.body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, server, requests: () => requests };
-}
-
-const readingLine = (iso: string) => `{"timestamp":"${iso}","wind_speed":1,"power":2}\n`;
-
 describe('telemetry ETL end to end', () => {
-  let source: TestPostgres;
-  let targetDb: TestPostgres;
-  let opsDb: TestPostgres;
-  let sourceDb: Database;
-  let connector: ChildProcess;
-  let connectorUrl: string;
-  const runtimes: EtlRuntime[] = [];
-
-  const runtime = async (overrides: Record<string, string> = {}): Promise<EtlRuntime> => {
-    const config = loadEtlConfig({
-      CONNECTOR_API_URL: connectorUrl,
-      TARGET_DATABASE_URL: targetDb.url,
-      OPS_DATABASE_URL: opsDb.url,
-      ETL_RETRY_ATTEMPTS: '2',
-      ETL_RETRY_DELAY_MS: '10',
-      ETL_REQUEST_TIMEOUT_MS: '2000',
-      ...overrides,
-    });
-    const opened = await openEtlRuntime(config, logger);
-    runtimes.push(opened);
-    return opened;
-  };
-
-  const targetRows = async (etl: EtlRuntime, date: string) =>
-    (
-      await etl.target.pgPool().query<{ line: string }>(
-        `SELECT d."timestamp"::text || '|' || s.name || '|' || coalesce(d.value::text, 'null') AS line
-         FROM target.data d JOIN target.signal s ON s.id = d.signal_id
-         WHERE d."timestamp" >= $1::date AND d."timestamp" < $1::date + 1 ORDER BY d."timestamp", s.name`,
-        [date],
-      )
-    ).rows.map((r) => r.line);
-
-  beforeAll(async () => {
-    [source, targetDb, opsDb] = await Promise.all([
-      createTestPostgres('etl_source'),
-      createTestPostgres('etl_target'),
-      createTestPostgres('etl_ops'),
-    ]);
-    sourceDb = await openDatabase({ role: SOURCE_ROLE, url: source.url, migrations: SOURCE_MIGRATIONS });
-    await sourceDb.migrate();
-    await upsertReadings(sourceDb.pgPool(), readingsFromWeather(readBaselWeather()));
-    const port = await freePort();
-    connectorUrl = `http://127.0.0.1:${port}`;
-    connector = await startConnector(source.url, port);
-  });
-
-  afterAll(async () => {
-    connector?.kill('SIGTERM');
-    for (const r of runtimes) await r.close();
-    await sourceDb?.close();
-    await Promise.all([source, targetDb, opsDb].filter(Boolean).map((db) => db.close()));
-  });
+  const bed = etlTestBed();
 
   it('turns one date into 144 x 8 values equal to an independent SQL computation', async () => {
-    const etl = await runtime();
+    const etl = await bed.runtime();
     const result = await etl.executor.run(etl.pipeline, '2024-10-01', 'cli');
     expect(result).toMatchObject({
       status: 'succeeded',
@@ -132,7 +20,7 @@ describe('telemetry ETL end to end', () => {
       outcome: { rowsRead: 1440, rowsWritten: 1152 },
     });
 
-    const { rows: expected } = await sourceDb.pgPool().query<Record<string, number | string>>(`
+    const { rows: expected } = await bed.sourceDb.pgPool().query<Record<string, number | string>>(`
       SELECT date_bin('10 minutes', "timestamp", '2024-10-01T00:00:00Z') AS bucket,
              avg(wind_speed) AS wind_speed_mean, min(wind_speed) AS wind_speed_min,
              max(wind_speed) AS wind_speed_max, stddev_samp(wind_speed) AS wind_speed_std,
@@ -166,7 +54,7 @@ describe('telemetry ETL end to end', () => {
   });
 
   it('is idempotent: running a date again yields identical rows', async () => {
-    const etl = await runtime();
+    const etl = await bed.runtime();
     const signalSequence = async () =>
       (
         await etl.target
@@ -176,18 +64,18 @@ describe('telemetry ETL end to end', () => {
           )
       ).rows[0]!.value;
     await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
-    const first = await targetRows(etl, '2024-10-02');
+    const first = await bed.targetRows(etl, '2024-10-02');
     const sequence = await signalSequence();
     await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
     await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
-    expect(await targetRows(etl, '2024-10-02')).toEqual(first);
+    expect(await bed.targetRows(etl, '2024-10-02')).toEqual(first);
     expect(first).toHaveLength(1152);
     // Re-runs draw no signal ids (a smallserial: it would run out after some thousands of runs).
     expect(await signalSequence()).toBe(sequence);
   });
 
   it('runs a date once when two workers race for it (the ledger guard)', async () => {
-    const [a, b] = await Promise.all([runtime(), runtime()]);
+    const [a, b] = await Promise.all([bed.runtime(), bed.runtime()]);
     // Slow the run down so that both workers are certainly inside it at the same time.
     const slow = (p: PipelineDefinition): PipelineDefinition => ({
       ...p,
@@ -201,15 +89,15 @@ describe('telemetry ETL end to end', () => {
       b.executor.run(slow(b.pipeline), '2024-10-03', 'backfill'),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
-    expect(await targetRows(a, '2024-10-03')).toHaveLength(1152);
+    expect(await bed.targetRows(a, '2024-10-03')).toHaveLength(1152);
     const attempts = await a.ledger.attempts(a.pipeline.name, '2024-10-03');
     expect(attempts.map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
   });
 
   it('queues a date once however many replicas enqueue it, and one of two workers runs it', async () => {
-    const [a, b] = await Promise.all([runtime(), runtime()]);
-    const queueA = await PipelineQueue.start(opsDb.url, a.ledger, logger);
-    const queueB = await PipelineQueue.start(opsDb.url, b.ledger, logger);
+    const [a, b] = await Promise.all([bed.runtime(), bed.runtime()]);
+    const queueA = await PipelineQueue.start(bed.opsUrl, a.ledger, logger);
+    const queueB = await PipelineQueue.start(bed.opsUrl, b.ledger, logger);
     try {
       await queueA.ensureQueue(a.pipeline);
       await queueB.ensureQueue(b.pipeline);
@@ -242,7 +130,7 @@ describe('telemetry ETL end to end', () => {
   });
 
   it('backfills the whole seeded period with a concurrency cap', async () => {
-    const etl = await runtime();
+    const etl = await bed.runtime();
     const dates = partitionRange('2024-10-01', '2024-10-23', 'daily');
     const summary = await runBackfill(etl.executor, etl.pipeline, dates, { concurrency: 4 });
     expect(summary).toMatchObject({ succeeded: 23, failed: 0, skipped: 0 });
@@ -256,7 +144,7 @@ describe('telemetry ETL end to end', () => {
   });
 
   it('succeeds with 0 rows for a date without source data, and says so', async () => {
-    const etl = await runtime();
+    const etl = await bed.runtime();
     const result = await etl.executor.run(etl.pipeline, '2024-11-15', 'cli');
     expect(result).toMatchObject({ status: 'succeeded', outcome: { rowsRead: 0, rowsWritten: 0 } });
     const [status] = await etl.ledger.statuses(etl.pipeline.name, '2024-11-15', '2024-11-15');
@@ -265,13 +153,13 @@ describe('telemetry ETL end to end', () => {
 
   it('with the connector down: retries, fails with the cause in the ledger, leaves the target untouched', async () => {
     const down = `http://127.0.0.1:${await freePort()}`;
-    const etl = await runtime({ CONNECTOR_API_URL: down });
-    const before = await targetRows(etl, '2024-10-02');
+    const etl = await bed.runtime({ CONNECTOR_API_URL: down });
+    const before = await bed.targetRows(etl, '2024-10-02');
     const result = await etl.executor.run(etl.pipeline, '2024-10-02', 'cli');
     expect(result.status).toBe('failed');
     expect(result.attempts).toBe(2);
     expect(result.error).toMatch(/ECONNREFUSED/);
-    expect(await targetRows(etl, '2024-10-02')).toEqual(before);
+    expect(await bed.targetRows(etl, '2024-10-02')).toEqual(before);
     const attempts = await etl.ledger.attempts(etl.pipeline.name, '2024-10-02');
     expect(attempts.slice(-2).map((a) => [a.attempt, a.status])).toEqual([
       [1, 'failed'],
@@ -284,12 +172,12 @@ describe('telemetry ETL end to end', () => {
       { status: 200, body: readingLine('2024-10-05T00:00:00.000Z') + '{"timestamp":\n' },
     ]);
     try {
-      const etl = await runtime({ CONNECTOR_API_URL: fake.url });
-      const before = await targetRows(etl, '2024-10-05');
+      const etl = await bed.runtime({ CONNECTOR_API_URL: fake.url });
+      const before = await bed.targetRows(etl, '2024-10-05');
       const result = await etl.executor.run(etl.pipeline, '2024-10-05', 'cli');
       expect(result).toMatchObject({ status: 'failed', attempts: 1 });
       expect(result.error).toMatch(/line 2 is not JSON/);
-      expect(await targetRows(etl, '2024-10-05')).toEqual(before);
+      expect(await bed.targetRows(etl, '2024-10-05')).toEqual(before);
     } finally {
       fake.server.close();
     }
@@ -305,7 +193,7 @@ describe('telemetry ETL end to end', () => {
       },
     ]);
     try {
-      const etl = await runtime({ CONNECTOR_API_URL: fake.url });
+      const etl = await bed.runtime({ CONNECTOR_API_URL: fake.url });
       const result = await etl.executor.run(etl.pipeline, '2024-10-08', 'cli');
       expect(result).toMatchObject({ status: 'succeeded', attempts: 1, outcome: { rowsRead: 2 } });
       expect(fake.requests()).toBe(3);
@@ -331,7 +219,7 @@ describe('telemetry ETL end to end', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const etl = await runtime({ CONNECTOR_API_URL: url, ETL_REQUEST_TIMEOUT_MS: '500' });
+      const etl = await bed.runtime({ CONNECTOR_API_URL: url, ETL_REQUEST_TIMEOUT_MS: '500' });
       const result = await etl.executor.run(etl.pipeline, '2024-10-09', 'cli'); // ~900 ms in all
       expect(result).toMatchObject({ status: 'succeeded', outcome: { rowsRead: 6 } });
     } finally {
@@ -342,7 +230,7 @@ describe('telemetry ETL end to end', () => {
   it('a reading outside the asked window fails the run at once (asking again would not help)', async () => {
     const fake = await scriptedConnector([{ status: 200, body: readingLine('2024-10-11T00:00:00.000Z') }]);
     try {
-      const etl = await runtime({ CONNECTOR_API_URL: fake.url });
+      const etl = await bed.runtime({ CONNECTOR_API_URL: fake.url });
       const result = await etl.executor.run(etl.pipeline, '2024-10-10', 'cli');
       expect(result).toMatchObject({ status: 'failed', attempts: 1 });
       expect(result.error).toMatch(/2024-10-11T00:00:00.000Z is outside the window/);
@@ -360,7 +248,7 @@ describe('telemetry ETL end to end', () => {
     });
     const fake = await scriptedConnector([{ status: 422, body }]);
     try {
-      const etl = await runtime({ CONNECTOR_API_URL: fake.url });
+      const etl = await bed.runtime({ CONNECTOR_API_URL: fake.url });
       const result = await etl.executor.run(etl.pipeline, '2024-10-06', 'cli');
       expect(result).toMatchObject({ status: 'failed', attempts: 1 });
       expect(fake.requests()).toBe(1); // neither the request nor the run is retried
@@ -371,158 +259,13 @@ describe('telemetry ETL end to end', () => {
     }
   });
 
-  it('the CLI answers bad arguments with exit code 2 and a one-line reason', () => {
-    const etl = (...args: string[]) =>
-      spawnSync(process.execPath, sourceNodeArgs('apps/etl-worker/src/cli.ts', ...args), {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, TARGET_DATABASE_URL: targetDb.url, OPS_DATABASE_URL: opsDb.url },
-      });
-    const impossible = etl('run', '--date', '2024-02-30');
-    expect(impossible.status).toBe(2);
-    expect(impossible.stderr.split('\n')[0]).toBe(
-      'etl run: --date must be a real date as YYYY-MM-DD, got "2024-02-30"',
-    );
-    const reversed = etl('backfill', '--from', '2024-10-05', '--to', '2024-10-01');
-    expect(reversed.status).toBe(2);
-    expect(reversed.stderr).toContain('--from 2024-10-05 is after --to 2024-10-01');
-    expect(etl('backfill', '--from', '2024-10-01', '--to', '2024-10-02', '--redo', 'some').status).toBe(2);
-    expect(etl('run').status).toBe(2);
-    expect(etl('explode').status).toBe(2);
-    const badConfig = spawnSync(process.execPath, sourceNodeArgs('apps/etl-worker/src/cli.ts', 'status'), {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, ETL_TIME_ZONE: 'Mars/Olympus', ETL_CONCURRENCY: '0' },
-    });
-    expect(badConfig.status).toBe(2);
-    expect(badConfig.stderr).toContain('ETL_TIME_ZONE: must be an IANA time zone');
-    expect(badConfig.stderr).toContain('ETL_CONCURRENCY: must be an integer between 1 and 32');
-  });
-
-  it('the CLI exits 0 on success, and status shows the grid with the empty date noted', () => {
-    const env = {
-      ...process.env,
-      TARGET_DATABASE_URL: targetDb.url,
-      OPS_DATABASE_URL: opsDb.url,
-      CONNECTOR_API_URL: connectorUrl,
-    };
-    const cli = (...args: string[]) =>
-      spawnSync(process.execPath, sourceNodeArgs('apps/etl-worker/src/cli.ts', ...args), {
-        cwd: root,
-        encoding: 'utf8',
-        env,
-      });
-    const run = cli('run', '--date', '2024-10-13');
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^2024-10-13 succeeded: 1440 readings -> 1152 rows in [\d.]+ s\n$/);
-    const empty = cli('run', '--date', '2024-11-16');
-    expect(empty.status).toBe(0);
-    expect(empty.stdout).toContain('2024-11-16 succeeded: 0 readings -> 0 rows');
-    const status = cli('status', '--from', '2024-11-16', '--to', '2024-11-17');
-    expect(status.status).toBe(0);
-    const lines = status.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(
-      /^partition\s+status\s+attempt\s+trigger\s+rows read\s+rows written\s+finished\s+note$/,
-    );
-    expect(lines[1]).toMatch(
-      /^2024-11-16\s+succeeded\s+1\s+cli\s+0\s+0\s+\S+\s+no source readings in this window$/,
-    );
-    expect(lines[2]).toMatch(/^2024-11-17\s+missing/);
-    expect(lines[3]).toBe('2 partitions: 1 succeeded, 1 missing');
-  });
-
-  it('the CLI exits 1 when the run fails, naming the cause', async () => {
-    const result = spawnSync(
-      process.execPath,
-      sourceNodeArgs('apps/etl-worker/src/cli.ts', 'run', '--date', '2024-10-07'),
-      {
-        cwd: root,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          TARGET_DATABASE_URL: targetDb.url,
-          OPS_DATABASE_URL: opsDb.url,
-          CONNECTOR_API_URL: `http://127.0.0.1:${await freePort()}`,
-          ETL_RETRY_ATTEMPTS: '1',
-          ETL_RETRY_DELAY_MS: '10',
-        },
-      },
-    );
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(
-      /2024-10-07 failed after 1 attempt\(s\): connector API unreachable \(ECONNREFUSED\)/,
-    );
-  });
-
-  it('Ctrl-C during a backfill records the run in progress as interrupted, starts no more, exits 1', async () => {
-    // A connector that sends one reading and then stalls: the run is in progress until interrupted.
-    let requests = 0;
-    const server = createServer((_, response) => {
-      requests++;
-      response.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      response.write(readingLine('2024-10-20T00:00:00.000Z'));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const child = spawn(
-      process.execPath,
-      sourceNodeArgs(
-        'apps/etl-worker/src/cli.ts',
-        'backfill',
-        '--from',
-        '2024-10-20',
-        '--to',
-        '2024-10-22',
-        '--concurrency',
-        '1',
-        '--redo',
-        'all',
-      ),
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          TARGET_DATABASE_URL: targetDb.url,
-          OPS_DATABASE_URL: opsDb.url,
-          CONNECTOR_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-          ETL_REQUEST_TIMEOUT_MS: '60000',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    try {
-      for (let i = 0; i < 300 && requests === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(requests).toBe(1);
-      const etl = await runtime();
-      const before = await targetRows(etl, '2024-10-20');
-      const nextAttempts = (await etl.ledger.attempts(etl.pipeline.name, '2024-10-21')).length;
-      child.kill('SIGINT');
-      expect(await exited).toBe(1);
-      expect(stdout).toContain(
-        'backfill interrupted: 0 succeeded, 1 failed, 0 skipped, 2 not started (interrupted)',
-      );
-      expect(requests).toBe(1); // not retried, and no further date started
-      const attempts = await etl.ledger.attempts(etl.pipeline.name, '2024-10-20');
-      expect(attempts.at(-1)).toMatchObject({ status: 'failed' });
-      expect(attempts.at(-1)!.error).toMatch(/^interrupted: stopped by SIGINT/);
-      expect(await targetRows(etl, '2024-10-20')).toEqual(before); // nothing written
-      expect(await etl.ledger.attempts(etl.pipeline.name, '2024-10-21')).toHaveLength(nextAttempts);
-    } finally {
-      child.kill('SIGKILL');
-      server.closeAllConnections();
-      server.close();
-    }
-  });
-
   it('in a non-UTC zone a date is its local day: 25 h and 150 buckets on the autumn clock change', async () => {
     // Europe/Zurich leaves summer time on 2024-10-27 (03:00 CEST -> 02:00 CET): that day lasts 25 h.
     // Readings every minute from 2024-10-26T20:00Z to 2024-10-28T02:00Z (outside the seeded period).
     const from = Date.UTC(2024, 9, 26, 20);
     const minutes = 30 * 60;
     const epochMs = Array.from({ length: minutes }, (_, i) => from + i * 60_000);
-    await upsertReadings(sourceDb.pgPool(), {
+    await upsertReadings(bed.sourceDb.pgPool(), {
       epochMs,
       windSpeed: epochMs.map((_, i) => 5 + Math.sin(i / 7) * 3),
       power: epochMs.map((_, i) => 900 + ((i * 37) % 101)),
@@ -535,7 +278,7 @@ describe('telemetry ETL end to end', () => {
     ]);
     const etl = await openEtlRuntime(
       loadEtlConfig({
-        CONNECTOR_API_URL: connectorUrl,
+        CONNECTOR_API_URL: bed.connectorUrl,
         TARGET_DATABASE_URL: zonedTarget.url,
         OPS_DATABASE_URL: zonedOps.url,
         ETL_TIME_ZONE: 'Europe/Zurich',
@@ -550,7 +293,7 @@ describe('telemetry ETL end to end', () => {
       });
 
       // Independent: PostgreSQL's own zone rules give the window and the local-midnight origin.
-      const { rows: expected } = await sourceDb.pgPool().query<Record<string, number | Date>>(`
+      const { rows: expected } = await bed.sourceDb.pgPool().query<Record<string, number | Date>>(`
         WITH w AS (SELECT '2024-10-27'::timestamp AT TIME ZONE 'Europe/Zurich' AS lo,
                           '2024-10-28'::timestamp AT TIME ZONE 'Europe/Zurich' AS hi)
         SELECT date_bin('10 minutes', "timestamp", w.lo) AS bucket,
@@ -582,9 +325,9 @@ describe('telemetry ETL end to end', () => {
   });
 
   it('a failure inside the write transaction, after the delete, leaves the previous rows', async () => {
-    const etl = await runtime({ ETL_RETRY_ATTEMPTS: '1' });
+    const etl = await bed.runtime({ ETL_RETRY_ATTEMPTS: '1' });
     expect((await etl.executor.run(etl.pipeline, '2024-10-05', 'cli')).status).toBe('succeeded');
-    const before = await targetRows(etl, '2024-10-05');
+    const before = await bed.targetRows(etl, '2024-10-05');
     expect(before).toHaveLength(1152);
     // The insert of this date fails inside the transaction, once its old rows are already deleted.
     const pool = etl.target.pgPool();
@@ -598,34 +341,8 @@ describe('telemetry ETL end to end', () => {
     } finally {
       await pool.query('DROP TRIGGER refuse_insert ON target.data; DROP FUNCTION target.refuse_insert()');
     }
-    expect(await targetRows(etl, '2024-10-05')).toEqual(before);
+    expect(await bed.targetRows(etl, '2024-10-05')).toEqual(before);
     const [status] = await etl.ledger.statuses(etl.pipeline.name, '2024-10-05', '2024-10-05');
     expect(status).toMatchObject({ status: 'failed', error: 'disk full (simulated)' });
-  });
-
-  it('a stop during the wait between connector retries ends the run at once, not after the backoff', async () => {
-    const fake = await scriptedConnector([{ status: 503, body: 'maintenance' }]);
-    try {
-      const etl = await runtime({
-        CONNECTOR_API_URL: fake.url,
-        ETL_RETRY_ATTEMPTS: '3',
-        ETL_RETRY_DELAY_MS: '20000',
-      });
-      const controller = new AbortController();
-      const started = performance.now();
-      const running = etl.executor.run(etl.pipeline, '2024-10-06', 'cli', { signal: controller.signal });
-      for (let i = 0; i < 100 && fake.requests() === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, 100)); // now in the backoff wait
-      controller.abort(new Error('stopped by SIGTERM'));
-      const result = await running;
-      expect(performance.now() - started).toBeLessThan(10_000);
-      expect(fake.requests()).toBe(1);
-      expect(result).toMatchObject({ status: 'failed', attempts: 1, interrupted: true });
-      expect(result.error).toMatch(
-        /^interrupted: stopped by SIGTERM \(connector API answered 503: maintenance\)$/,
-      );
-    } finally {
-      fake.server.close();
-    }
   });
 });
