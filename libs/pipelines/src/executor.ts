@@ -39,6 +39,12 @@ export interface ExecuteOptions {
    * `context.signal`, is not retried, and is recorded as failed with "interrupted: <reason>".
    */
   signal?: AbortSignal;
+  /**
+   * A running attempt of the partition older than this is abandoned (failed) rather than waited for,
+   * wherever its worker was (default: the ledger's, an hour). The queue passes its job expiry: pg-boss
+   * gives a job out again only once the claim that started such an attempt has expired.
+   */
+  staleAfterMs?: number;
 }
 
 export const ALREADY_SUCCEEDED = 'the partition has already succeeded; a schedule runs it once';
@@ -68,7 +74,7 @@ export class PartitionExecutor {
     pipeline: PipelineDefinition,
     partition: string,
     trigger: Trigger,
-    { queuedRunId, fromQueue = false, signal }: ExecuteOptions = {},
+    { queuedRunId, fromQueue = false, signal, staleAfterMs }: ExecuteOptions = {},
   ): Promise<PartitionResult> {
     if (!isPartitionKey(partition, pipeline.partitioning)) {
       throw new NonRetryableError(
@@ -106,6 +112,7 @@ export class PartitionExecutor {
       }
       const run = await ledger.start(pipeline.name, partition, trigger, attempt, {
         ...(attempt === 1 && queuedRunId ? { queuedRunId } : {}),
+        ...(staleAfterMs === undefined ? {} : { staleAfterMs }),
       });
       if (!run) {
         return {

@@ -42,7 +42,7 @@ export {
   type RedoPolicy,
 } from './backfill';
 export { ProgressReporter, renderProgress, type ProgressState } from './progress';
-export { PipelineQueue, type PartitionJob } from './queue';
+export { DEFAULT_JOB_EXPIRY_SECONDS, PipelineQueue, type PartitionJob, type QueueOptions } from './queue';
 export {
   PipelineWorkerModule,
   startPipelineWorker,

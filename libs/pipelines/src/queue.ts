@@ -13,12 +13,33 @@ export interface PartitionJob {
 
 const QUEUE_SCHEMA = 'pgboss';
 
+export interface QueueOptions {
+  /**
+   * How long a claimed job may stay active before pg-boss takes it back and gives it out again
+   * (default 15 min): the way a date held by a worker that was killed outright (SIGKILL, out of
+   * memory) gets run. No run of a pipeline should take this long.
+   */
+  expireInSeconds?: number;
+  /** How often pg-boss looks for expired jobs (default 60 s; one replica does it per interval). */
+  maintenanceIntervalSeconds?: number;
+}
+
+export const DEFAULT_JOB_EXPIRY_SECONDS = 15 * 60;
+
+/**
+ * How many times pg-boss gives a job out again: after it expired in a vanished worker's hands, or
+ * when its handler threw before the run was recorded (the ops database failing). A run that fails
+ * is the executor's to retry, with the ledger; the job is then completed, not failed.
+ */
+const JOB_RETRIES = 2;
+
 /**
  * The work queue (pg-boss on the ops database). Each pipeline has a 'stately' queue keyed by
  * partition: at most one queued and one active job per partition, so N replicas enqueueing the same
  * schedule tick create one job. A tick that comes while that job runs can queue a second one; the
  * ledger stops it (a schedule job whose partition has succeeded is skipped, see PartitionExecutor).
- * pg-boss does not retry (the executor does, with the ledger).
+ * Runs are retried by the executor, with the ledger; pg-boss gives a job out again only when the
+ * worker that claimed it vanished (the job expired) or failed before recording the run.
  */
 export class PipelineQueue {
   /** The consumer loops `work` started; `stop` ends them and waits for each, claim and run included. */
@@ -29,24 +50,37 @@ export class PipelineQueue {
     private readonly boss: PgBoss,
     private readonly ledger: RunLedger,
     private readonly logger: Logger,
+    /** Seconds a claimed job may stay active before pg-boss gives it out again. */
+    readonly expireInSeconds: number,
   ) {}
 
-  static async start(connectionString: string, ledger: RunLedger, logger: Logger): Promise<PipelineQueue> {
+  static async start(
+    connectionString: string,
+    ledger: RunLedger,
+    logger: Logger,
+    options: QueueOptions = {},
+  ): Promise<PipelineQueue> {
     const boss = new PgBoss({
       connectionString,
       schema: QUEUE_SCHEMA,
       max: 4,
       application_name: 'caudal-queue',
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
     });
     boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
     await boss.start();
-    return new PipelineQueue(boss, ledger, logger);
+    return new PipelineQueue(boss, ledger, logger, options.expireInSeconds ?? DEFAULT_JOB_EXPIRY_SECONDS);
   }
 
   async ensureQueue(pipeline: PipelineDefinition): Promise<void> {
     if (await this.boss.getQueue(pipeline.name)) return;
     try {
-      await this.boss.createQueue(pipeline.name, { name: pipeline.name, policy: 'stately', retryLimit: 0 });
+      await this.boss.createQueue(pipeline.name, {
+        name: pipeline.name,
+        policy: 'stately',
+        retryLimit: JOB_RETRIES,
+        expireInSeconds: this.expireInSeconds,
+      });
     } catch (error) {
       if (!(await this.boss.getQueue(pipeline.name))) throw error; // else: another replica created it
     }
@@ -71,7 +105,12 @@ export class PipelineQueue {
     let id: string | null;
     try {
       const job: PartitionJob = { partition, trigger, runId };
-      id = await this.boss.send(pipeline.name, job, { singletonKey: partition, retryLimit: 0 });
+      // Set on each job, not only on the queue: a queue created by an older version keeps its defaults.
+      id = await this.boss.send(pipeline.name, job, {
+        singletonKey: partition,
+        retryLimit: JOB_RETRIES,
+        expireInSeconds: this.expireInSeconds,
+      });
     } catch (error) {
       await this.ledger.discardQueued(runId);
       throw error;

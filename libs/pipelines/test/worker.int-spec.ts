@@ -1,6 +1,7 @@
 import { createLogger, openMigratedDatabase, type Database } from '@caudal/platform';
 import { createTestPostgres, type TestPostgres } from '@caudal/testing';
 import { NestFactory } from '@nestjs/core';
+import PgBoss from 'pg-boss';
 import {
   latestCompletePartition,
   OPS_MIGRATIONS,
@@ -10,12 +11,18 @@ import {
   PipelineWorkerModule,
   RunLedger,
   type PipelineDefinition,
+  type QueueOptions,
 } from '../src';
 
 /** A worker replica serving `pipeline` (queue consumer and schedule), as `etl worker` starts one. */
-async function startReplica(url: string, ledger: RunLedger, pipeline: PipelineDefinition) {
+async function startReplica(
+  url: string,
+  ledger: RunLedger,
+  pipeline: PipelineDefinition,
+  queueOptions: QueueOptions = {},
+) {
   const logger = createLogger('worker-test', 'silent');
-  const queue = await PipelineQueue.start(url, ledger, logger);
+  const queue = await PipelineQueue.start(url, ledger, logger, queueOptions);
   const app = await NestFactory.createApplicationContext(
     PipelineWorkerModule.register({
       pipelines: [pipeline],
@@ -221,4 +228,59 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
       expect(statuses.map((s) => [s.partition, s.status])).toEqual(dates.map((d) => [d, 'succeeded']));
     },
   );
+
+  it('a worker killed outright: its job is given out again once it expires, and the date runs', async () => {
+    const ledger = new RunLedger(ops.pgPool());
+    const ran: string[] = [];
+    const pipeline: PipelineDefinition = {
+      name: 'killed-worker',
+      partitioning: 'daily',
+      timeZone: 'UTC',
+      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      run: async (partition) => {
+        ran.push(partition);
+        return { rowsRead: 3, rowsWritten: 3 };
+      },
+    };
+    const quick: QueueOptions = { expireInSeconds: 2, maintenanceIntervalSeconds: 1 };
+    const logger = createLogger('worker-test', 'silent');
+    const enqueuer = await PipelineQueue.start(pg.url, ledger, logger, quick);
+    await enqueuer.ensureQueue(pipeline);
+    expect(await enqueuer.enqueue(pipeline, '2024-08-01', 'backfill')).toBe(true);
+    await enqueuer.stop();
+
+    // What a worker on another host does before it is killed: claim the job, start its attempt.
+    const doomed = new PgBoss({
+      connectionString: pg.url,
+      schema: 'pgboss',
+      supervise: false,
+      schedule: false,
+    });
+    await doomed.start();
+    const [job] = await doomed.fetch<{ partition: string; runId: string }>('killed-worker');
+    expect(job?.data.partition).toBe('2024-08-01');
+    const deadLedger = new RunLedger(ops.pgPool(), 'other-host:4242:dead0000');
+    expect(
+      await deadLedger.start('killed-worker', '2024-08-01', 'backfill', 1, { queuedRunId: job!.data.runId }),
+    ).toBeDefined();
+    await doomed.stop({ graceful: false, wait: true, close: true } as PgBoss.StopOptions); // no complete, no fail
+
+    const replica = await startReplica(pg.url, ledger, pipeline, quick);
+    try {
+      for (let i = 0; i < 300 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await replica.app.close();
+    }
+    expect(ran).toEqual(['2024-08-01']);
+    expect(await ledger.attempts('killed-worker', '2024-08-01')).toEqual([
+      expect.objectContaining({ status: 'failed', error: 'abandoned: no finish within 2 s' }),
+      expect.objectContaining({ status: 'succeeded', error: null }),
+    ]);
+    const [status] = await ledger.statuses('killed-worker', '2024-08-01', '2024-08-01');
+    expect(status).toMatchObject({ status: 'succeeded', trigger: 'backfill', rowsWritten: 3 });
+    const { rows } = await ops
+      .pgPool()
+      .query(`SELECT state FROM pgboss.job WHERE name = 'killed-worker' ORDER BY created_on`);
+    expect(rows).toEqual([{ state: 'completed' }]);
+  });
 });

@@ -41,6 +41,11 @@ export function workerGone(worker: string): boolean {
   return !processAlive(pid);
 }
 
+/** `ms` in whole minutes, or seconds below a minute. */
+function describeDuration(ms: number): string {
+  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
 /** The run ledger (ops.pipeline_runs): every attempt of every partition, and each partition's latest state. */
 export class RunLedger {
   constructor(
@@ -72,7 +77,7 @@ export class RunLedger {
           row.id,
           dead
             ? `abandoned: worker ${row.worker} stopped before the run finished`
-            : `abandoned: no finish within ${Math.round(staleAfterMs / 60_000)} min`,
+            : `abandoned: no finish within ${describeDuration(staleAfterMs)}`,
         ],
       );
       failed += rowCount ?? 0;
