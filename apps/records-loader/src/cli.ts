@@ -12,7 +12,14 @@ import {
   UsageError,
   type Database,
 } from '@caudal/platform';
-import { ingestContactsFile, RECORDS_MIGRATIONS, RECORDS_ROLE, type IngestionSummary } from '@caudal/records';
+import {
+  ingestContactsFile,
+  MERGE_STEPS,
+  RECORDS_MIGRATIONS,
+  RECORDS_ROLE,
+  type IngestionSummary,
+  type MergeStep,
+} from '@caudal/records';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,6 +46,14 @@ function describe(summary: IngestionSummary): string {
   return `${summary.file} ${summary.status}: ${summary.error}`;
 }
 
+/** What each step of the merge does, for the progress lines. */
+const MERGE_STEP_NAMES: Record<MergeStep, string> = {
+  conflicts: 'rows that disagree about one email',
+  names: 'companies and departments',
+  people: 'people',
+  departments: "people's departments",
+};
+
 /** Rows between two progress lines of a long file. */
 const PROGRESS_EVERY = 100_000;
 
@@ -59,13 +74,14 @@ runCommands('records-loader', {
         const started = Date.now();
         const summary = await ingestContactsFile(records.pgPool(), path, {
           progressEvery: PROGRESS_EVERY,
-          onProgress: ({ phase, rowsRead }) => {
-            if (rowsRead < PROGRESS_EVERY) return; // a small file needs no progress
+          onProgress: (progress) => {
+            if (progress.rowsRead < PROGRESS_EVERY) return; // a small file needs no progress
             const seconds = ((Date.now() - started) / 1000).toFixed(1);
+            const rows = progress.rowsRead.toLocaleString('en-US');
             process.stderr.write(
-              phase === 'staging'
-                ? `  ${rowsRead.toLocaleString('en-US')} rows read and staged (${seconds} s)\n`
-                : `  ${rowsRead.toLocaleString('en-US')} rows staged; merging into the records tables (${seconds} s)\n`,
+              progress.phase === 'staging'
+                ? `  ${rows} rows read and staged (${seconds} s)\n`
+                : `  merging ${rows} rows into the records tables, step ${MERGE_STEPS.indexOf(progress.step) + 1} of ${MERGE_STEPS.length}: ${MERGE_STEP_NAMES[progress.step]} (${seconds} s)\n`,
             );
           },
         });

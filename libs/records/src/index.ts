@@ -14,7 +14,9 @@ export { RECORDS_MIGRATIONS, RECORDS_ROLE } from './migrations';
 export {
   ingestContactsFile,
   isConnectionError,
+  MERGE_STEPS,
   type IngestionProgress,
+  type MergeStep,
   type IngestionStatus,
   type IngestionSummary,
   type IngestOptions,

@@ -66,7 +66,7 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     ]);
   });
 
-  it('reports progress while staging and when the merge starts', async () => {
+  it('reports progress while staging and as each step of the merge begins', async () => {
     const rows = Array.from({ length: 5 }, (_, i) => `P${i},Q${i},,,,CA,,,,progress${i}@example.com,Sales`);
     const seen: unknown[] = [];
     const summary = await ingestContactsFile(
@@ -81,7 +81,11 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
     expect(seen).toEqual([
       { phase: 'staging', rowsRead: 2 },
       { phase: 'staging', rowsRead: 4 },
-      { phase: 'merging', rowsRead: 5 },
+      ...['conflicts', 'names', 'people', 'departments'].map((step) => ({
+        phase: 'merging',
+        rowsRead: 5,
+        step,
+      })),
     ]);
     await db.pgPool().query(`DELETE FROM records.people WHERE email LIKE 'progress%'`);
   });

@@ -217,12 +217,16 @@ async function record(
   );
 }
 
-/** Where a long ingestion is: rows staged so far, then the set-wise merge (which reports no steps). */
+/** The set-wise merge's steps, in order (each one or a few statements over every staged row). */
+export const MERGE_STEPS = ['conflicts', 'names', 'people', 'departments'] as const;
+export type MergeStep = (typeof MERGE_STEPS)[number];
+
+/** Where a long ingestion is: rows staged so far, then which step of the set-wise merge has begun. */
 export type IngestionProgress =
-  { phase: 'staging'; rowsRead: number } | { phase: 'merging'; rowsRead: number };
+  { phase: 'staging'; rowsRead: number } | { phase: 'merging'; rowsRead: number; step: MergeStep };
 
 export interface IngestOptions {
-  /** Called every `progressEvery` rows while staging, and once when the merge starts. */
+  /** Called every `progressEvery` rows while staging, and as each step of the merge begins. */
   onProgress?: (progress: IngestionProgress) => void;
   progressEvery?: number;
 }
@@ -321,7 +325,8 @@ async function loadOnce(
     if (!header) throw new RejectedFile('the file is empty');
     await batches.drain();
 
-    options.onProgress?.({ phase: 'merging', rowsRead });
+    const merging = (step: MergeStep) => options.onProgress?.({ phase: 'merging', rowsRead, step });
+    merging('conflicts');
     await client.query(ANALYZE_STAGING);
     rejected += (await client.query<{ n: number }>(REJECT_CONFLICTING, [ingestionId])).rows[0]!.n;
     // The people this file names stay as read until commit: an API write to one of them waits (and
@@ -329,11 +334,14 @@ async function loadOnce(
     // person first (see the lock order in merge-sql.ts); a person inserted concurrently is locked by
     // the upsert, and the version bump for changed departments is decided by what REPLACE_DEPARTMENTS
     // actually changed, so it holds for those too.
+    merging('names');
     await client.query(LOCK_NAMED_PEOPLE);
     await client.query(MERGE_COMPANIES);
     await client.query(MERGE_DEPARTMENTS);
+    merging('people');
     await client.query(CREATE_TOUCHED);
     await client.query(UPSERT_PEOPLE);
+    merging('departments');
     const { inserted, updated, people } = (
       await client.query<{ inserted: number; updated: number; people: number }>(REPLACE_DEPARTMENTS)
     ).rows[0]!;
