@@ -6,10 +6,17 @@ import {
   sourceNodeArgs,
 } from '@caudal/platform';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { recordsTokens, services, type ServiceSpec } from './services';
+import {
+  folderSetting,
+  LauncherSettingError,
+  portSetting,
+  recordsTokens,
+  services,
+  type ServiceSpec,
+} from './services';
 
 const root = findWorkspaceRoot();
 const children = new Set<ChildProcess>();
@@ -97,6 +104,15 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(embedded, 0));
   process.once('SIGTERM', () => void shutdown(embedded, 0));
   try {
+    // Settings first: a bad one stops `npm start` before anything starts.
+    const connectorPort = portSetting(process.env, 'CONNECTOR_API_PORT', 3001);
+    const recordsPort = portSetting(process.env, 'RECORDS_API_PORT', 3002);
+    const recordsInbox = folderSetting(process.env, 'RECORDS_INBOX', join(caudalHome(), 'records', 'inbox'));
+    const relationsDropDir = folderSetting(
+      process.env,
+      'RELATIONS_DROP_DIR',
+      join(caudalHome(), 'relations', 'drop'),
+    );
     say('starting the embedded PostgreSQL (PGlite)...');
     embedded = await ensureEmbeddedPostgres();
     say(
@@ -106,10 +122,10 @@ async function main(): Promise<void> {
     );
     const specs = services({
       databaseUrl: embedded.url,
-      connectorPort: Number(process.env['CONNECTOR_API_PORT'] || 3001),
-      recordsPort: Number(process.env['RECORDS_API_PORT'] || 3002),
-      recordsInbox: resolve(process.env['RECORDS_INBOX'] || join(caudalHome(), 'records', 'inbox')),
-      relationsDropDir: resolve(process.env['RELATIONS_DROP_DIR'] || join(caudalHome(), 'relations', 'drop')),
+      connectorPort,
+      recordsPort,
+      recordsInbox,
+      relationsDropDir,
       etlSchedule: {
         cron: process.env['ETL_SCHEDULE'] || '10 0 * * *',
         timeZone: process.env['ETL_TIME_ZONE'] || 'UTC',
@@ -147,7 +163,7 @@ async function main(): Promise<void> {
     for (const spec of specs) for (const line of spec.banner) say(line);
   } catch (error) {
     say(`failed to start: ${(error as Error).message}`);
-    await shutdown(embedded, 1);
+    await shutdown(embedded, error instanceof LauncherSettingError ? 2 : 1);
   }
 }
 

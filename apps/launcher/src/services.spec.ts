@@ -1,4 +1,13 @@
-import { DEMO_TOKENS, recordsTokens, scheduleText, services, type LauncherSettings } from './services';
+import {
+  DEMO_TOKENS,
+  folderSetting,
+  LauncherSettingError,
+  portSetting,
+  recordsTokens,
+  scheduleText,
+  services,
+  type LauncherSettings,
+} from './services';
 
 const base: Omit<LauncherSettings, 'adminTokens' | 'readerTokens' | 'demoTokens'> = {
   databaseUrl: 'postgres://x@127.0.0.1:5432/db',
@@ -60,5 +69,22 @@ describe('launcher: schedules in the banner', () => {
       etlSchedule: { cron: '30 4 * * *', timeZone: 'Europe/Zurich' },
     }).find((s) => s.name === 'etl-worker')!;
     expect(etl.banner[0]).toContain('daily at 04:30 Europe/Zurich for the previous day');
+  });
+});
+
+describe('launcher: port and folder settings', () => {
+  it('takes a port from the environment, else the default; anything else names the variable', () => {
+    expect(portSetting({}, 'CONNECTOR_API_PORT', 3001)).toBe(3001);
+    expect(portSetting({ CONNECTOR_API_PORT: '4000' }, 'CONNECTOR_API_PORT', 3001)).toBe(4000);
+    for (const bad of ['abc', '0', '65536', '3e3', '-1', '80.5'])
+      expect(() => portSetting({ RECORDS_API_PORT: bad }, 'RECORDS_API_PORT', 3002)).toThrow(
+        new LauncherSettingError(`RECORDS_API_PORT must be a port number from 1 to 65535, got "${bad}"`),
+      );
+  });
+
+  it('takes a relative folder from the directory npm was run in, else the default', () => {
+    const env = { INIT_CWD: '/home/me', RECORDS_INBOX: 'drop/in' };
+    expect(folderSetting(env, 'RECORDS_INBOX', '/home/.caudal/inbox', '/repo')).toBe('/home/me/drop/in');
+    expect(folderSetting({}, 'RECORDS_INBOX', '/home/.caudal/inbox', '/repo')).toBe('/home/.caudal/inbox');
   });
 });

@@ -1,3 +1,4 @@
+import { userPath } from '@caudal/platform';
 import { SAMPLE_CONTACTS_CSV } from '@caudal/records';
 import { RELATIONS_SAMPLE_XLSX } from '@caudal/relations';
 import { join } from 'node:path';
@@ -43,6 +44,31 @@ export function recordsTokens(
   if (adminTokens === '' && readerTokens === '')
     return { adminTokens: DEMO_TOKENS.admin, readerTokens: DEMO_TOKENS.reader, demoTokens: true };
   return { adminTokens, readerTokens, demoTokens: false };
+}
+
+/** A launcher setting that cannot be used: `npm start` says which and stops before starting anything. */
+export class LauncherSettingError extends Error {
+  override name = 'LauncherSettingError';
+}
+
+/** The port in `env[name]` (default `fallback`), or a LauncherSettingError naming the variable. */
+export function portSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]?.trim() || String(fallback);
+  const port = /^[0-9]{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 1 && port <= 65535))
+    throw new LauncherSettingError(`${name} must be a port number from 1 to 65535, got "${env[name]}"`);
+  return port;
+}
+
+/** A folder setting: relative to the directory npm was run in (see userPath), else `fallback`. */
+export function folderSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: string,
+  cwd = process.cwd(),
+): string {
+  const value = env[name]?.trim();
+  return value ? userPath(value, env, cwd) : fallback;
 }
 
 export interface LauncherSettings {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import {
   caudalHome,
   createLogger,
+  existingUserFile,
   EXIT,
   loadConfig,
   onShutdown,
@@ -10,6 +11,7 @@ import {
   runCommands,
   stopEmbeddedPostgres,
   UsageError,
+  userPath,
   type Database,
 } from '@caudal/platform';
 import {
@@ -20,12 +22,10 @@ import {
   type IngestionSummary,
   type MergeStep,
 } from '@caudal/records';
-import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RecordsLoaderConfig } from './config';
 import { inboxFolders } from './inbox';
-import { userPath } from './user-path';
 import { InboxWatcher } from './watcher';
 
 function openRecords(config: RecordsLoaderConfig): Promise<Database> {
@@ -64,9 +64,7 @@ runCommands('records-loader', {
     async run(args) {
       const [file, ...rest] = args;
       if (!file || rest.length > 0 || file.startsWith('-')) throw new UsageError('give exactly one FILE');
-      const path = userPath(file); // relative to where the user ran npm, not the repo root
-      if (!existsSync(path) || !statSync(path).isFile())
-        throw new UsageError(`no such file: ${file}${path === file ? '' : ` (looked for ${path})`}`);
+      const path = existingUserFile(file); // relative to where the user ran npm, not the repo root
       const config = loadConfig('records-loader', RecordsLoaderConfig);
       const records = await openRecords(config);
       try {

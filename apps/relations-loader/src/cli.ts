@@ -1,13 +1,19 @@
 import 'reflect-metadata';
-import { createLogger, EXIT, parseCommandArgs, runCommands, UsageError } from '@caudal/platform';
+import {
+  createLogger,
+  existingUserFile,
+  EXIT,
+  parseCommandArgs,
+  runCommands,
+  UsageError,
+} from '@caudal/platform';
 import {
   renderStatusTable,
   servePipelineWorker,
   UNPARTITIONED,
   withPipelineRuntime,
 } from '@caudal/pipelines';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import {
   dropDirOf,
   loadRelationsConfig,
@@ -26,11 +32,9 @@ async function withRuntime(
   return withPipelineRuntime(await openRelationsRuntime(loadRelationsConfig(), logger, file), body);
 }
 
+/** The --file a user gave, relative to the directory npm was run in. */
 function workbookFile(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const path = resolve(value);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`no such file: ${value}`);
-  return path;
+  return value === undefined ? undefined : existingUserFile(value);
 }
 
 runCommands('relations', {

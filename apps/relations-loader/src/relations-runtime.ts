@@ -3,6 +3,7 @@ import {
   createLogger,
   loadConfig,
   openMigratedDatabases,
+  userPath,
   type Database,
   type Logger,
 } from '@caudal/platform';
@@ -21,15 +22,18 @@ import {
   type RelationsStore,
   type WorkbookSource,
 } from '@caudal/relations';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { RelationsLoaderConfig } from './config';
 
 export function loadRelationsConfig(env: NodeJS.ProcessEnv = process.env): RelationsLoaderConfig {
   return loadConfig('relations-loader', RelationsLoaderConfig, env);
 }
 
+/** The drop folder: RELATIONS_DROP_DIR (relative to the directory npm was run in), else under the Caudal home. */
 export function dropDirOf(config: RelationsLoaderConfig): string {
-  return resolve(config.RELATIONS_DROP_DIR ?? join(caudalHome(), 'relations', 'drop'));
+  return config.RELATIONS_DROP_DIR === undefined
+    ? join(caudalHome(), 'relations', 'drop')
+    : userPath(config.RELATIONS_DROP_DIR);
 }
 
 /** Everything a command needs: the relations and ops databases (migrated), the pipeline, its ledger and executor. */
@@ -61,7 +65,7 @@ export async function openRelationsRuntime(
     { role: OPS_ROLE, url: config.OPS_DATABASE_URL, migrations: OPS_MIGRATIONS, poolSize: 4 },
   ]);
   const store = relationsStore(relations);
-  const source: WorkbookSource = file ? { file: resolve(file) } : { dropDir: dropDirOf(config) };
+  const source: WorkbookSource = file ? { file: userPath(file) } : { dropDir: dropDirOf(config) };
   const delay = config.RELATIONS_RETRY_DELAY_MS;
   const pipeline = relationsPipeline({
     store,

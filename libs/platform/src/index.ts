@@ -42,3 +42,4 @@ export {
 } from './cli/cli';
 export { servePglite, type PgliteSession, type PgliteWireServer } from './embedded/pglite-wire-server';
 export { sourceNodeArgs } from './cli/source-node-args';
+export { existingUserFile, userPath } from './cli/user-path';
