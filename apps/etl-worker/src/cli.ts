@@ -162,7 +162,7 @@ runCommands('etl', {
         const queue = await PipelineQueue.start(runtime.ops.url, runtime.ledger, runtime.logger);
         try {
           await queue.ensureQueue(runtime.pipeline);
-          const queued = await queue.enqueue(runtime.pipeline, partition, 'api');
+          const queued = await queue.enqueue(runtime.pipeline, partition, 'cli');
           process.stdout.write(queued ? `${partition} queued\n` : `${partition} was already queued\n`);
         } finally {
           await queue.stop();

@@ -68,6 +68,12 @@ describe('etl CLI and interrupted runs', () => {
     );
     expect(lines[2]).toMatch(/^2024-11-17\s+missing/);
     expect(lines[3]).toBe('2 partitions: 1 succeeded, 1 missing');
+
+    // enqueue: once, recorded as asked for on the command line (no worker runs here).
+    expect(cli('enqueue', '--date', '2024-11-18').stdout).toBe('2024-11-18 queued\n');
+    expect(cli('enqueue', '--date', '2024-11-18').stdout).toBe('2024-11-18 was already queued\n');
+    const queued = cli('status', '--from', '2024-11-18', '--to', '2024-11-18').stdout.split('\n')[1];
+    expect(queued).toMatch(/^2024-11-18\s+queued\s+.*\bcli\b/);
   });
 
   it('the CLI exits 1 when the run fails, naming the cause', async () => {
