@@ -3,7 +3,7 @@ import { RELATIONS_SAMPLE_XLSX } from '@caudal/relations';
 import { createTestPostgres, type TestPostgres } from '@caudal/testing';
 import ExcelJS from 'exceljs';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -63,6 +63,13 @@ describe(`relations loader CLI and worker on ${TEST_TARGET}`, () => {
     const missing = cli(['run', '--file', join(dir, 'missing.xlsx')], env);
     expect(missing.status).toBe(2);
     expect(missing.stderr.split('\n')[0]).toBe(`relations run: no such file: ${join(dir, 'missing.xlsx')}`);
+    // A file given that is not a workbook fails at once: retrying cannot make it one.
+    const notZip = join(dir, 'notes.xlsx');
+    writeFileSync(notZip, 'id,name\n1,Ana\n');
+    const wrongFile = cli(['run', '--file', notZip], { ...env, RELATIONS_RETRY_ATTEMPTS: '3' });
+    expect(wrongFile.status).toBe(1);
+    expect(wrongFile.stderr).toContain(`${notZip}: not a readable .xlsx workbook`);
+    expect(wrongFile.stderr).toContain('failed after 1 attempt(s)');
     expect(cli(['run', '--bogus'], env).status).toBe(2);
     expect(cli(['run', 'extra'], env).status).toBe(2);
     expect(cli(['nothing'], env).status).toBe(2);

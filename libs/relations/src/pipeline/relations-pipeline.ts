@@ -10,6 +10,7 @@ import { loadWorkbook, type LoadOptions, type LoadSummary } from '../load/load-w
 import type { RelationsStore } from '../store/relations-store';
 import { WorkbookLayoutError } from '../workbook/matrix-sheet';
 import { SheetFormatError } from '../xlsx/sheet-xml-scanner';
+import { ZipFormatError } from '../xlsx/zip-archive';
 
 export const RELATIONS_PIPELINE = 'relations-load';
 
@@ -81,7 +82,8 @@ export function loadOutcome(summary: LoadSummary, path: string): RunOutcome {
 /**
  * The relations pipeline: unpartitioned ('none': a run loads the newest file, whatever its date;
  * the file's hash is its version), scheduled daily by cron in a time zone. A missing or malformed
- * workbook fails at once; an unreadable ZIP (a file still being copied) or a busy database is retried.
+ * workbook fails at once, as does an unreadable ZIP given as the file; in the drop folder an unreadable
+ * ZIP (a file still being copied) is retried, as is a busy database.
  */
 export function relationsPipeline(options: RelationsPipelineOptions): PipelineDefinition {
   const { store, source } = options;
@@ -112,6 +114,11 @@ export function relationsPipeline(options: RelationsPipelineOptions): PipelineDe
         }
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
           throw new NonRetryableError(`no such file: ${path}`);
+        }
+        // In the drop folder, a file that is not a readable ZIP yet may still be being copied: tried
+        // again. A file named by the caller is as it will stay.
+        if (error instanceof ZipFormatError && 'file' in source) {
+          throw new NonRetryableError(`${path}: not a readable .xlsx workbook (${error.message})`);
         }
         throw error;
       }
