@@ -163,6 +163,23 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
       expect(byParam.headers.get('content-type')).toContain('application/json');
     });
 
+    it('honours Accept weights: q=0 refuses a type, the highest q wins, then the most specific range', async () => {
+      const range = '/v1/readings?start=2024-10-01&end=2024-10-01T00:02';
+      const typeFor = async (accept: string, query = '') =>
+        (await get(`${range}${query}`, { accept })).headers.get('content-type');
+      expect(await typeFor('text/csv;q=0, application/json')).toBe('application/json; charset=utf-8');
+      expect(await typeFor('text/csv;q=0.5, application/x-ndjson;q=0.8')).toBe(
+        'application/x-ndjson; charset=utf-8',
+      );
+      expect(await typeFor('application/json;q=0.1, text/*')).toBe('text/csv; charset=utf-8');
+      expect(await typeFor('*/*;q=0.5, text/csv;q=0')).toBe('application/json; charset=utf-8');
+      // Nothing acceptable is served as JSON, as for a type this API does not produce.
+      expect(await typeFor('text/csv;q=0')).toBe('application/json; charset=utf-8');
+      expect(await typeFor('text/html')).toBe('application/json; charset=utf-8');
+      // The format parameter still wins over the header.
+      expect(await typeFor('text/csv;q=0', '&format=csv')).toBe('text/csv; charset=utf-8');
+    });
+
     it('streams a header only for an empty CSV range', async () => {
       const response = await get('/v1/readings?start=2030-01-01&end=2030-01-02&format=csv&variables=power');
       expect(await response.text()).toBe('timestamp,power\n');
@@ -240,12 +257,48 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
         '/v1/readings?start=2024-10-01&end=2024-10-02&from=x',
         { from: /should not exist/ },
       ],
+      ...['toString', 'constructor', 'hasOwnProperty', '__proto__', 'valueOf', 'prototype'].map(
+        (name) =>
+          [
+            `an unknown parameter named like an Object.prototype member (${name})`,
+            `/v1/readings?start=2024-10-01&end=2024-10-02&${name}=1`,
+            { [name]: `property ${name} should not exist` },
+          ] as const,
+      ),
+      [
+        'an unknown parameter named like an Object.prototype member, with other bad fields',
+        '/v1/readings?start=x&end=2024-10-02&toString=1&foo=2',
+        { start: /ISO 8601/, toString: /should not exist/, foo: /should not exist/ },
+      ],
+      ...['1e1', '0x2', '2.0', '+2', '%202', '2%20', '0b10', '1_0', '２'].map(
+        (limit) =>
+          [
+            `a limit that is not plain decimal digits (${limit})`,
+            `/v1/readings?start=2024-10-01&end=2024-10-02&limit=${limit}`,
+            { limit: 'limit must be an integer between 1 and 10080' },
+          ] as const,
+      ),
+      [
+        'a limit given twice',
+        '/v1/readings?start=2024-10-01&end=2024-10-02&limit=5&limit=6',
+        { limit: /between 1 and 10080/ },
+      ],
+      [
+        'an instant an offset takes before year 0000',
+        '/v1/readings?start=0000-01-01T00:00%2B01:00&end=0000-01-02',
+        { start: /years 0000-9999/ },
+      ],
+      [
+        'an impossible date of a year before 100 (0001 is no leap year)',
+        '/v1/readings?start=0001-02-29&end=0001-03-01',
+        { start: /ISO 8601/ },
+      ],
       [
         'several bad fields at once',
         '/v1/readings?start=x&end=y&limit=-1',
         { start: /ISO/, end: /ISO/, limit: /between/ },
       ],
-    ])('%s', async (_, path, fields) => {
+    ] as [string, string, Record<string, RegExp | string>][])('%s', async (_, path, fields) => {
       await expect422(path, fields);
     });
 
@@ -295,6 +348,14 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
       const document = await json<{ paths: Record<string, unknown> }>('/docs/openapi.json');
       expect(Object.keys(document.paths).sort()).toEqual(['/health', '/v1/readings', '/v1/variables']);
     });
+
+    it('documents limit as an integer with its bounds', async () => {
+      const document = await json<{
+        paths: Record<string, { get: { parameters: { name: string; schema: Record<string, unknown> }[] } }>;
+      }>('/docs/openapi.json');
+      const limit = document.paths['/v1/readings']!.get.parameters.find((p) => p.name === 'limit');
+      expect(limit?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 10080, default: 1440 });
+    });
   });
 
   describe('values JSON cannot hold', () => {
@@ -320,6 +381,44 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
       expect(await (await get(`/v1/readings?${range}&format=csv`)).text()).toBe(
         'timestamp,wind_speed,power,ambient_temperature\n2031-01-01T00:00:00.000Z,,,\n2031-01-01T00:01:00.000Z,1.5,,2\n',
       );
+    });
+  });
+
+  describe('years 0000-0099', () => {
+    afterEach(async () => {
+      await source.pgPool().query(`DELETE FROM source.data WHERE "timestamp" < '1000-01-01T00:00:00Z'`);
+    });
+
+    it('reads them as the years given (not 1900-1999), and pages and streams their readings', async () => {
+      await source
+        .pgPool()
+        .query(
+          `INSERT INTO source.data VALUES ('0024-10-01T00:00:00Z', 1, 2, 3), ('0024-10-01T00:01:00Z', 4, 5, 6)`,
+        );
+      const page = await json('/v1/readings?start=0024-10-01&end=0024-10-02&limit=1');
+      expect(page.start).toBe('0024-10-01T00:00:00.000Z');
+      expect(page.end).toBe('0024-10-02T00:00:00.000Z');
+      expect(page.items).toEqual([
+        { timestamp: '0024-10-01T00:00:00.000Z', wind_speed: 1, power: 2, ambient_temperature: 3 },
+      ]);
+      const next = await json(
+        `/v1/readings?start=0024-10-01&end=0024-10-02&limit=1&cursor=${encodeURIComponent(page.next_cursor!)}`,
+      );
+      expect(next.items.map((item) => item['timestamp'])).toEqual(['0024-10-01T00:01:00.000Z']);
+      expect(next.next_cursor).toBeNull();
+      const csv = await get(
+        '/v1/readings?start=0024-10-01T00:01&end=0024-10-01T01:00&format=csv&variables=power',
+      );
+      expect(await csv.text()).toBe('timestamp,power\n0024-10-01T00:01:00.000Z,5\n');
+      // 1924 holds no reading of these.
+      expect((await json('/v1/readings?start=1924-10-01&end=1924-10-02')).items).toEqual([]);
+    });
+
+    it('takes year 0000 (a leap year) and an offset that crosses into it', async () => {
+      const leap = await json('/v1/readings?start=0000-02-29&end=0000-03-01T00:30%2B01:00');
+      expect(leap.start).toBe('0000-02-29T00:00:00.000Z');
+      expect(leap.end).toBe('0000-02-29T23:30:00.000Z');
+      expect(leap.items).toEqual([]);
     });
   });
 

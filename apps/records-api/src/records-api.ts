@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { installBearerAuth } from './auth/bearer-auth.guard';
 import { splitTokens, TokenRegistry } from './auth/tokens';
 import { RecordsApiConfig } from './config';
+import { parseJsonKeepingPrototypeKeys } from './http/json-body';
 
 export function loadRecordsApiConfig(env: NodeJS.ProcessEnv = process.env): RecordsApiConfig {
   return loadConfig('records-api', RecordsApiConfig, env);
@@ -47,5 +48,6 @@ export async function createRecordsApp(
   });
   // The token is checked before the body is read (see RequireRole).
   installBearerAuth(app.getHttpAdapter().getInstance(), tokens);
+  parseJsonKeepingPrototypeKeys(app);
   return app;
 }

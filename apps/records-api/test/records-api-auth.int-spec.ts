@@ -100,6 +100,32 @@ describe('records API over HTTP: auth and configuration (real PostgreSQL, or PGl
       expect(docs.paths['/v1/contacts']!['get']!.security).toEqual([{ bearer: [] }]);
       expect((await call('nobody', 'GET', '/docs')).status).toBe(200);
     });
+
+    it('documents limit and offset as integers, and the 400, 413 and 422 answers where they occur', async () => {
+      type Operation = {
+        parameters?: { name: string; schema: Record<string, unknown> }[];
+        responses: object;
+      };
+      const docs = await okJson<{ paths: Record<string, Record<string, Operation>> }>(
+        await call('nobody', 'GET', '/docs/openapi.json'),
+      );
+      const list = docs.paths['/v1/contacts']!['get']!;
+      const schemaOf = (name: string) => list.parameters!.find((p) => p.name === name)?.schema;
+      expect(schemaOf('limit')).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 50 });
+      expect(schemaOf('offset')).toMatchObject({
+        type: 'integer',
+        minimum: 0,
+        maximum: 2147483647,
+        default: 0,
+      });
+      const statuses = (path: string, method: string) => Object.keys(docs.paths[path]![method]!.responses);
+      expect(statuses('/v1/contacts/{id}', 'get')).toEqual(expect.arrayContaining(['404', '422']));
+      expect(statuses('/v1/contacts', 'post')).toEqual(expect.arrayContaining(['400', '413', '422']));
+      expect(statuses('/v1/contacts/{id}', 'patch')).toEqual(
+        expect.arrayContaining(['400', '404', '413', '422']),
+      );
+      expect(statuses('/v1/contacts/{id}', 'delete')).toEqual(expect.arrayContaining(['400', '404', '422']));
+    });
   });
 
   describe('configuration', () => {

@@ -160,5 +160,68 @@ describe('records API over HTTP: reading (real PostgreSQL, or PGlite when TEST_P
       expect((await call('reader', 'GET', '/v1/contacts/999999')).status).toBe(404);
       expect((await call('reader', 'GET', '/v1/contacts/99999999999999')).status).toBe(404);
     });
+
+    it('answers 422 naming an unknown parameter named like an Object.prototype member, with the other bad ones', async () => {
+      for (const name of ['toString', 'constructor', 'hasOwnProperty', '__proto__', 'valueOf', 'prototype']) {
+        const response = await call('reader', 'GET', `/v1/contacts?${name}=1`);
+        expect({ name, status: response.status, body: await response.json() }).toEqual({
+          name,
+          status: 422,
+          body: {
+            statusCode: 422,
+            error: 'Unprocessable Entity',
+            details: [{ field: name, message: `property ${name} should not exist` }],
+          },
+        });
+      }
+      const several = await call('reader', 'GET', '/v1/contacts?toString=1&limit=0&colour=red');
+      expect(several.status).toBe(422);
+      const fields = ((await several.json()) as ErrorBody).details!.map((d) => d.field).sort();
+      expect(fields).toEqual(['colour', 'limit', 'toString']);
+    });
+
+    it('answers 422 for limit and offset that are not plain decimal digits', async () => {
+      const cases: [string, string][] = [
+        ['limit=1e2', 'limit must be an integer between 1 and 1000'],
+        ['limit=0x10', 'limit must be an integer between 1 and 1000'],
+        ['limit=5.0', 'limit must be an integer between 1 and 1000'],
+        ['limit=%2B5', 'limit must be an integer between 1 and 1000'],
+        ['limit=%205', 'limit must be an integer between 1 and 1000'],
+        ['limit=0b11', 'limit must be an integer between 1 and 1000'],
+        ['offset=0x10', 'offset must be an integer between 0 and 2147483647'],
+        ['offset=1e1', 'offset must be an integer between 0 and 2147483647'],
+        ['offset=0.0', 'offset must be an integer between 0 and 2147483647'],
+        ['offset=', 'offset must be an integer between 0 and 2147483647'],
+        ['offset=0o7', 'offset must be an integer between 0 and 2147483647'],
+      ];
+      for (const [query, message] of cases) {
+        const response = await call('reader', 'GET', `/v1/contacts?${query}`);
+        expect({ query, status: response.status, body: await response.json() }).toMatchObject({
+          query,
+          status: 422,
+          body: { details: [{ field: query.split('=')[0], message }] },
+        });
+      }
+      expect(await list('limit=010&offset=007')).toMatchObject({ limit: 10, offset: 7 });
+    });
+
+    it('GET /v1/contacts/:id: 422 for an id that is not plain decimal digits or is 0, 404 naming the id as given beyond the id column', async () => {
+      for (const id of ['1.0', '1e3', '0x1', '0', '00', '-1', '%2B1', 'abc', '1%20']) {
+        const response = await call('reader', 'GET', `/v1/contacts/${id}`);
+        expect({ id, status: response.status, body: await response.json() }).toMatchObject({
+          id,
+          status: 422,
+          body: { details: [{ field: 'id', message: 'id must be a positive integer' }] },
+        });
+      }
+      for (const id of ['2147483647', '2147483648', '99999999999', '123456789012345678901234567890']) {
+        const response = await call('reader', 'GET', `/v1/contacts/${id}`);
+        expect({ id, status: response.status, body: await response.json() }).toMatchObject({
+          id,
+          status: 404,
+          body: { statusCode: 404, message: `no contact with id ${id}` },
+        });
+      }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { NEW_CONTACT, type Contact, type ErrorBody, useRecordsApi } from './records-api-harness';
+import { NEW_CONTACT, RawBody, type Contact, type ErrorBody, useRecordsApi } from './records-api-harness';
 
 describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_POSTGRES_URL is unset)', () => {
   const { call, okJson, sql, connect, idOf, etagOf } = useRecordsApi('records_api_writing');
@@ -160,6 +160,84 @@ describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_P
       expect(
         (await call('admin', 'DELETE', '/v1/contacts/999999', undefined, { 'if-match': '*' })).status,
       ).toBe(404);
+    });
+
+    it('PATCH/DELETE: 422 for an id that is not plain decimal digits, 404 naming an id beyond the id column, nothing changed', async () => {
+      const before = await sql('SELECT * FROM records.people ORDER BY id');
+      for (const id of ['1.0', '1e0', '0x1', '0', '-1', 'abc']) {
+        for (const [method, body] of [
+          ['PATCH', { city: 'X' }],
+          ['DELETE', undefined],
+        ] as const) {
+          const response = await call('admin', method, `/v1/contacts/${id}`, body, { 'if-match': '*' });
+          expect({ method, id, status: response.status, body: await response.json() }).toMatchObject({
+            method,
+            id,
+            status: 422,
+            body: { details: [{ field: 'id', message: 'id must be a positive integer' }] },
+          });
+        }
+      }
+      for (const id of ['2147483648', '99999999999', '123456789012345678901']) {
+        for (const [method, body] of [
+          ['PATCH', { city: 'X' }],
+          ['DELETE', undefined],
+        ] as const) {
+          const response = await call('admin', method, `/v1/contacts/${id}`, body, { 'if-match': '*' });
+          expect({ method, id, status: response.status, body: await response.json() }).toMatchObject({
+            method,
+            id,
+            status: 404,
+            body: { message: `no contact with id ${id}` },
+          });
+        }
+      }
+      expect(await sql('SELECT * FROM records.people ORDER BY id')).toEqual(before);
+    });
+
+    it('POST/PATCH: a body key named like an Object.prototype member (__proto__ too) is a 422 unknown field, nothing polluted or written', async () => {
+      const before = await sql('SELECT * FROM records.people ORDER BY id');
+      const contact = JSON.stringify({ ...NEW_CONTACT, email: 'proto@example.com' }).slice(1, -1);
+      for (const [key, value] of [
+        ['__proto__', '{"polluted": "yes"}'],
+        ['constructor', '{"prototype": {"polluted": "yes"}}'],
+        ['prototype', '{"polluted": "yes"}'],
+        ['toString', '"x"'],
+        ['hasOwnProperty', '"x"'],
+      ]) {
+        const response = await call(
+          'admin',
+          'POST',
+          '/v1/contacts',
+          new RawBody(`{"${key}": ${value}, ${contact}}`),
+        );
+        expect({ key, status: response.status, body: await response.json() }).toEqual({
+          key,
+          status: 422,
+          body: {
+            statusCode: 422,
+            error: 'Unprocessable Entity',
+            details: [{ field: key, message: `property ${key} should not exist` }],
+          },
+        });
+      }
+      const id = await idOf('art@venere.org');
+      const patch = await call(
+        'admin',
+        'PATCH',
+        `/v1/contacts/${id}`,
+        new RawBody('{"__proto__": {"city": "Paris"}, "state": "N"}'),
+        {
+          'if-match': '*',
+        },
+      );
+      expect(patch.status).toBe(422);
+      expect(((await patch.json()) as ErrorBody).details!.map((d) => d.field).sort()).toEqual([
+        '__proto__',
+        'state',
+      ]);
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      expect(await sql('SELECT * FROM records.people ORDER BY id')).toEqual(before);
     });
 
     it('If-Match is an RFC 9110 list: a tag may hold a comma, and any listed strong tag may match', async () => {

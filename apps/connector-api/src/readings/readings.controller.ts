@@ -20,7 +20,8 @@ export class ReadingsController {
   @ApiOperation({
     summary: 'Readings in [start, end) for the chosen variables',
     description:
-      `Formats: ${READINGS_FORMATS.join(', ')} (the format parameter, else the Accept header). ` +
+      `Formats: ${READINGS_FORMATS.join(', ')} (the format parameter, else the Accept header with its ` +
+      'q-values; JSON when it accepts none of them). ' +
       'JSON is paginated by keyset (limit, next_cursor); NDJSON and CSV stream the whole range.',
   })
   @ApiProduces(...Object.values(CONTENT_TYPES))

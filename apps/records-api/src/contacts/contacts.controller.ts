@@ -20,7 +20,6 @@ import {
   HttpStatus,
   Inject,
   NotFoundException,
-  Param,
   Patch,
   Post,
   PreconditionFailedException,
@@ -32,7 +31,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@n
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { BearerAuthGuard, RequireRole } from '../auth/bearer-auth.guard';
-import { ContactIdPipe } from './contact-id.pipe';
+import { ContactIdParam } from './contact-id.param';
 import { CreateContactDto, PatchContactDto } from './dto/contact-body.dto';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
 import { contactEtag, expectedVersions, matchesNoneMatch, parseIfMatch } from './etag';
@@ -121,9 +120,10 @@ export class ContactsController {
   @ApiOperation({ summary: 'One contact, with its ETag' })
   @ApiResponse({ status: 200, description: 'The contact; ETag header' })
   @ApiResponse({ status: 304, description: 'If-None-Match holds the current ETag' })
-  @ApiResponse({ status: 404, description: 'No contact with this id' })
+  @ApiResponse({ status: 404, description: 'No contact with this id (or an id beyond the id column)' })
+  @ApiResponse({ status: 422, description: 'The id is not a positive integer' })
   async get(
-    @Param('id', ContactIdPipe) id: number,
+    @ContactIdParam() id: number,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -141,8 +141,10 @@ export class ContactsController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'Create a contact (admin)' })
   @ApiResponse({ status: 201, description: 'Created; Location and ETag headers' })
+  @ApiResponse({ status: 400, description: 'The body is not JSON' })
   @ApiResponse({ status: 403, description: 'A reader token' })
   @ApiResponse({ status: 409, description: 'The email belongs to another contact' })
+  @ApiResponse({ status: 413, description: 'The body is larger than 1 MiB' })
   @ApiResponse({ status: 422, description: 'Bad or unknown fields; details name each one' })
   async create(@Body() dto: CreateContactDto, @Res() reply: FastifyReply): Promise<void> {
     const fields: ContactFields = normalize({
@@ -167,14 +169,22 @@ export class ContactsController {
   @ApiOperation({ summary: 'Change some fields of a contact (admin); needs If-Match' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag last read, or *' })
   @ApiResponse({ status: 200, description: 'The changed contact; new ETag' })
+  @ApiResponse({
+    status: 400,
+    description: 'The body is not JSON, or If-Match is neither * nor a list of ETags',
+  })
   @ApiResponse({ status: 403, description: 'A reader token' })
-  @ApiResponse({ status: 404, description: 'No contact with this id' })
+  @ApiResponse({ status: 404, description: 'No contact with this id (or an id beyond the id column)' })
   @ApiResponse({ status: 409, description: 'The email belongs to another contact' })
   @ApiResponse({ status: 412, description: 'The contact changed since that ETag' })
-  @ApiResponse({ status: 422, description: 'Bad or unknown fields; details name each one' })
+  @ApiResponse({ status: 413, description: 'The body is larger than 1 MiB' })
+  @ApiResponse({
+    status: 422,
+    description: 'Bad or unknown fields, or an id that is not a positive integer; details name each one',
+  })
   @ApiResponse({ status: 428, description: 'No If-Match header' })
   async update(
-    @Param('id', ContactIdPipe) id: number,
+    @ContactIdParam() id: number,
     @Body() dto: PatchContactDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res() reply: FastifyReply,
@@ -192,12 +202,14 @@ export class ContactsController {
   @ApiOperation({ summary: 'Delete a contact (admin); needs If-Match' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag last read, or *' })
   @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiResponse({ status: 400, description: 'If-Match is neither * nor a list of ETags' })
   @ApiResponse({ status: 403, description: 'A reader token' })
-  @ApiResponse({ status: 404, description: 'No contact with this id' })
+  @ApiResponse({ status: 404, description: 'No contact with this id (or an id beyond the id column)' })
   @ApiResponse({ status: 412, description: 'The contact changed since that ETag' })
+  @ApiResponse({ status: 422, description: 'The id is not a positive integer' })
   @ApiResponse({ status: 428, description: 'No If-Match header' })
   async remove(
-    @Param('id', ContactIdPipe) id: number,
+    @ContactIdParam() id: number,
     @Headers('if-match') ifMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {

@@ -1,4 +1,5 @@
 import { isVariableName, VARIABLE_NAMES, type VariableName } from '../variables';
+import { negotiateMediaType } from './accept';
 
 export const READINGS_PAGE_LIMIT = { default: 1440, max: 10_080 } as const;
 export const READINGS_FORMATS = ['json', 'ndjson', 'csv'] as const;
@@ -36,16 +37,28 @@ export function orderVariables(names: readonly string[]): VariableName[] {
   return VARIABLE_NAMES.filter((name) => names.includes(name));
 }
 
-/** Picks the response format: an explicit `format` wins, then the Accept header, then JSON. */
+/** The media types each format is served for, JSON first (what a wildcard range gets). */
+const FORMAT_MEDIA_TYPES: readonly (readonly [string, ReadingsFormat])[] = [
+  ['application/json', 'json'],
+  ['application/x-ndjson', 'ndjson'],
+  ['application/ndjson', 'ndjson'],
+  ['text/csv', 'csv'],
+];
+
+/**
+ * Picks the response format: an explicit `format` wins, then the Accept header (weights honoured,
+ * see negotiateMediaType), then JSON, also when the header accepts none of the formats.
+ */
 export function negotiateFormat(
   format: ReadingsFormat | undefined,
   accept: string | undefined,
 ): ReadingsFormat {
   if (format) return format;
-  const wanted = (accept ?? '').toLowerCase();
-  if (wanted.includes('application/x-ndjson') || wanted.includes('application/ndjson')) return 'ndjson';
-  if (wanted.includes('text/csv')) return 'csv';
-  return 'json';
+  const mediaType = negotiateMediaType(
+    accept ?? '',
+    FORMAT_MEDIA_TYPES.map(([type]) => type),
+  );
+  return FORMAT_MEDIA_TYPES.find(([type]) => type === mediaType)?.[1] ?? 'json';
 }
 
 const CURSOR_PREFIX = 'r1.';

@@ -19,6 +19,16 @@ describe('parseIsoTimestamp', () => {
     ['2024-10-01T06:30:00-0330', '2024-10-01T10:00:00.000Z'],
     ['2024-10-01T06:30:00+05', '2024-10-01T01:30:00.000Z'],
     ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+    // Years 0000-0099 are those years (Date.UTC would read them as 1900-1999).
+    ['0024-10-01', '0024-10-01T00:00:00.000Z'],
+    ['0099-12-31T23:59:59.999Z', '0099-12-31T23:59:59.999Z'],
+    ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z'],
+    ['0000-02-29', '0000-02-29T00:00:00.000Z'], // year 0 is a leap year (1900 is not)
+    ['0024-02-29', '0024-02-29T00:00:00.000Z'],
+    ['0100-03-01T12:00-02:00', '0100-03-01T14:00:00.000Z'],
+    ['0999-06-15', '0999-06-15T00:00:00.000Z'],
+    ['0000-01-01T00:30-01:00', '0000-01-01T01:30:00.000Z'],
+    ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
   ])('reads %s as %s (no offset means UTC)', (text, iso) => {
     expect(parseIsoTimestamp(text)?.toISOString()).toBe(iso);
   });
@@ -36,6 +46,14 @@ describe('parseIsoTimestamp', () => {
     '2024/10/01',
     '1727740800',
     '2024-10-01Z',
+    '0001-02-29', // not a leap year (1901 is not one either, but 0100 and 1900 differ from 0000)
+    '0100-02-29',
+    '+002024-10-01',
+    '-0001-10-01',
+    '２０２４-10-01',
+    // Instants a four-digit UTC year cannot name.
+    '0000-01-01T00:00+01:00',
+    '9999-12-31T23:30-01:00',
   ])('rejects %p', (text) => {
     expect(parseIsoTimestamp(text)).toBeUndefined();
   });
@@ -65,6 +83,46 @@ describe('negotiateFormat', () => {
     expect(negotiateFormat(undefined, 'text/csv;q=0.9')).toBe('csv');
     expect(negotiateFormat(undefined, '*/*')).toBe('json');
     expect(negotiateFormat(undefined, undefined)).toBe('json');
+  });
+
+  it.each([
+    // q=0 refuses a type, wherever it is listed.
+    ['text/csv;q=0, application/json', 'json'],
+    ['application/json, text/csv;q=0', 'json'],
+    ['text/csv;q=0', 'json'], // nothing acceptable: JSON, as for an unsupported type
+    ['application/x-ndjson;q=0.0, text/csv;q=0.001', 'csv'],
+    // The highest weight wins, wherever it is listed.
+    ['text/csv;q=0.5, application/x-ndjson;q=0.8', 'ndjson'],
+    ['application/json;q=0.1, text/*', 'csv'],
+    ['text/csv;q=0.9, application/ndjson', 'ndjson'],
+    // A type takes the weight of the most specific range covering it.
+    ['*/*;q=0.5, text/csv;q=0', 'json'],
+    ['application/*;q=0, text/csv;q=0.1', 'csv'],
+    ['text/csv;q=0, text/*', 'json'],
+    ['application/json;q=0, */*', 'ndjson'],
+    // Equal weights: the more specific range, then the one listed first, then JSON first.
+    ['*/*, text/csv', 'csv'],
+    ['text/csv, application/json', 'csv'],
+    ['application/json, text/csv', 'json'],
+    ['application/*', 'json'],
+    // Case, spacing and parameters; q is case-insensitive and other parameters are not compared.
+    ['TEXT/CSV ; Q=1 , application/json;q=0.5', 'csv'],
+    ['text/csv;charset=utf-8;q=0.7, application/json;q=0.6', 'csv'],
+    ['text/csv;foo="a,b;q=1";q=0.2, application/json;q=0.3', 'json'],
+    // Malformed elements are left out; unsupported types fall back to JSON.
+    ['text/csv;q=2, application/x-ndjson;q=0.5', 'ndjson'],
+    ['text/csv;q=abc', 'json'],
+    ['*/csv, text/csv;q=0.1', 'csv'],
+    ['text/html, application/xml', 'json'],
+    [', ,text/csv,', 'csv'],
+    ['', 'json'],
+  ])('Accept %p -> %s', (accept, format) => {
+    expect(negotiateFormat(undefined, accept)).toBe(format);
+  });
+
+  it('lets an explicit format win over any Accept header', () => {
+    expect(negotiateFormat('csv', 'text/csv;q=0')).toBe('csv');
+    expect(negotiateFormat('json', 'text/csv')).toBe('json');
   });
 });
 

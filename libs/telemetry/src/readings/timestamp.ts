@@ -1,8 +1,27 @@
 const ISO_8601 =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
+/**
+ * The UTC instant of a calendar date and time, for any year. Date.UTC is not used: it reads years
+ * 0-99 as 1900-1999.
+ */
+function utcInstant(
+  year: number,
+  monthIndex: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  ms = 0,
+): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  date.setUTCHours(hour, minute, second, ms);
+  return date;
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return utcInstant(year, month, 0).getUTCDate();
 }
 
 function offsetMinutes(zone: string | undefined): number | undefined {
@@ -16,8 +35,16 @@ function offsetMinutes(zone: string | undefined): number | undefined {
 }
 
 /**
+ * The instants a four-digit year can name in UTC, the form every timestamp is answered in
+ * (YYYY-MM-DDTHH:mm:ss.sssZ): an offset could otherwise reach year -1 or 10000.
+ */
+const EARLIEST = utcInstant(0, 0, 1).getTime();
+const END = utcInstant(10_000, 0, 1).getTime();
+
+/**
  * Parses an ISO 8601 date or date-time; a value without an offset is UTC. Returns undefined for
- * anything unparseable or impossible (2024-02-30, 25:00). Precision is kept to the millisecond.
+ * anything unparseable or impossible (2024-02-30, 25:00), and for an instant outside the UTC years
+ * 0000-9999. Years 0000-0099 are those years, not 1900-1999. Precision is kept to the millisecond.
  */
 export function parseIsoTimestamp(text: string): Date | undefined {
   const match = ISO_8601.exec(text.trim());
@@ -34,5 +61,6 @@ export function parseIsoTimestamp(text: string): Date | undefined {
   const offset = offsetMinutes(zone);
   if (offset === undefined) return undefined;
   const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000);
+  const instant = utcInstant(year, month - 1, day, hour, minute, second, millis).getTime() - offset * 60_000;
+  return instant >= EARLIEST && instant < END ? new Date(instant) : undefined;
 }

@@ -8,7 +8,7 @@ import {
   type ReadingsFormat,
 } from '@caudal/telemetry';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsIn,
@@ -22,6 +22,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { DecimalIntegerParameter } from './decimal-integer-parameter';
 import { IsIsoTimestamp } from './is-iso-timestamp';
 
 @ValidatorConstraint({ name: 'knownVariables' })
@@ -67,10 +68,13 @@ export class ReadingsQueryDto {
   format?: ReadingsFormat;
 
   @ApiPropertyOptional({
-    description: `Page size of the JSON format (1..${READINGS_PAGE_LIMIT.max})`,
+    description: `Page size of the JSON format (1..${READINGS_PAGE_LIMIT.max}, decimal digits only)`,
+    type: 'integer',
+    minimum: 1,
+    maximum: READINGS_PAGE_LIMIT.max,
     default: READINGS_PAGE_LIMIT.default,
   })
-  @Type(() => Number)
+  @DecimalIntegerParameter()
   @IsInt({ message: `limit must be an integer between 1 and ${READINGS_PAGE_LIMIT.max}` })
   @Min(1, { message: `limit must be an integer between 1 and ${READINGS_PAGE_LIMIT.max}` })
   @Max(READINGS_PAGE_LIMIT.max, {

@@ -5,9 +5,9 @@ import {
   parseContactSort,
 } from '@caudal/records';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { NoNul } from './contact-field.decorators';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { DecimalIntegerParameter } from '../decimal-digits';
+import { NoNul } from './contact-field.decorators';
 
 /** The largest offset PostgreSQL takes as an integer (records.people ids are 32-bit too). */
 const MAX_OFFSET = 2_147_483_647;
@@ -84,8 +84,14 @@ export class ListContactsQueryDto {
   @SingleValue()
   sort?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: CONTACT_LIST_MAX_LIMIT, default: CONTACT_LIST_DEFAULT_LIMIT })
-  @Type(() => Number)
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: CONTACT_LIST_MAX_LIMIT,
+    default: CONTACT_LIST_DEFAULT_LIMIT,
+    description: 'Decimal digits only',
+  })
+  @DecimalIntegerParameter()
   @IsInt({ message: `limit must be an integer between 1 and ${CONTACT_LIST_MAX_LIMIT}` })
   @Min(1, { message: `limit must be an integer between 1 and ${CONTACT_LIST_MAX_LIMIT}` })
   @Max(CONTACT_LIST_MAX_LIMIT, {
@@ -94,8 +100,14 @@ export class ListContactsQueryDto {
   @SingleValue()
   limit: number = CONTACT_LIST_DEFAULT_LIMIT;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
-  @Type(() => Number)
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_OFFSET,
+    default: 0,
+    description: 'Decimal digits only',
+  })
+  @DecimalIntegerParameter()
   @IsInt({ message: `offset must be an integer between 0 and ${MAX_OFFSET}` })
   @Min(0, { message: `offset must be an integer between 0 and ${MAX_OFFSET}` })
   @Max(MAX_OFFSET, { message: `offset must be an integer between 0 and ${MAX_OFFSET}` })
