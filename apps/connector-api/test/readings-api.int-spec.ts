@@ -356,6 +356,13 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
       const limit = document.paths['/v1/readings']!.get.parameters.find((p) => p.name === 'limit');
       expect(limit?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 10080, default: 1440 });
     });
+
+    it('documents /health answering 200 or 503', async () => {
+      const document = await json<{ paths: Record<string, { get: { responses: Record<string, unknown> } }> }>(
+        '/docs/openapi.json',
+      );
+      expect(Object.keys(document.paths['/health']!.get.responses).sort()).toEqual(['200', '503']);
+    });
   });
 
   describe('values JSON cannot hold', () => {

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 /** One dependency that GET /health checks (a database, usually). */
@@ -33,6 +33,11 @@ class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness and database reachability; 503 when a dependency is down' })
+  @ApiResponse({ status: HttpStatus.OK, description: 'Every dependency answers: `{ status: "ok", checks }`' })
+  @ApiResponse({
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    description: 'A dependency is down or slow: `{ status: "down", checks }`, each with its message',
+  })
   async health(@Res() reply: FastifyReply): Promise<void> {
     const results = await Promise.all(this.checks.map(async (c) => [c.name, await runCheck(c)] as const));
     const up = results.every(([, result]) => result.status === 'up');
