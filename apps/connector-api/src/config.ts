@@ -1,4 +1,4 @@
-import { IsLogLevel, IsOptionalDatabaseUrl, IsPort } from '@caudal/platform';
+import { IsLogLevel, IsOptionalDatabaseUrl, IsPort, POSTGRES_URL_SCHEMES } from '@caudal/platform';
 import { IsOptional, IsString } from 'class-validator';
 
 /** Everything the connector API reads from the environment. */
@@ -11,7 +11,7 @@ export class ConnectorApiConfig {
   HOST = '0.0.0.0';
 
   /** Unset: the embedded PostgreSQL. */
-  @IsOptionalDatabaseUrl()
+  @IsOptionalDatabaseUrl(POSTGRES_URL_SCHEMES)
   SOURCE_DATABASE_URL?: string;
 
   @IsLogLevel()

@@ -36,4 +36,29 @@ describe('ETL configuration', () => {
       'ETL_TIME_ZONE: must be an IANA time zone such as UTC or Europe/Zurich',
     ]);
   });
+
+  it('says a bad number once, not once per failed constraint', () => {
+    expect(problems({ ETL_CONCURRENCY: 'abc', ETL_RETRY_ATTEMPTS: '0' })).toEqual([
+      'ETL_CONCURRENCY: must be an integer between 1 and 32',
+      'ETL_RETRY_ATTEMPTS: must be an integer between 1 and 10',
+    ]);
+  });
+
+  it('takes only PostgreSQL URLs for the target and ops databases', () => {
+    expect(
+      problems({
+        TARGET_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/target',
+        OPS_DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/ops',
+      }),
+    ).toEqual([]);
+    expect(
+      problems({
+        TARGET_DATABASE_URL: 'mysql://root@127.0.0.1:3306/target',
+        OPS_DATABASE_URL: 'mysql://root@127.0.0.1:3306/ops',
+      }),
+    ).toEqual([
+      'TARGET_DATABASE_URL: must be a postgres:// or postgresql:// URL',
+      'OPS_DATABASE_URL: must be a postgres:// or postgresql:// URL',
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { IsLogLevel, IsOptionalDatabaseUrl } from '@caudal/platform';
+import { IsLogLevel, IsOptionalDatabaseUrl, POSTGRES_URL_SCHEMES } from '@caudal/platform';
 import { IsCronSchedule, IsTimeZone } from '@caudal/pipelines';
 import { isVariableName } from '@caudal/telemetry';
 import { Type } from 'class-transformer';
@@ -13,11 +13,11 @@ export class EtlConfig {
   CONNECTOR_API_URL = 'http://localhost:3001';
 
   /** Unset: the embedded PostgreSQL. */
-  @IsOptionalDatabaseUrl()
+  @IsOptionalDatabaseUrl(POSTGRES_URL_SCHEMES)
   TARGET_DATABASE_URL?: string;
 
   /** Ledger and queue. Unset: the embedded PostgreSQL. */
-  @IsOptionalDatabaseUrl()
+  @IsOptionalDatabaseUrl(POSTGRES_URL_SCHEMES)
   OPS_DATABASE_URL?: string;
 
   @ValidateBy({

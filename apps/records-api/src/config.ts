@@ -1,4 +1,4 @@
-import { IsLogLevel, IsOptionalDatabaseUrl, IsPort } from '@caudal/platform';
+import { IsLogLevel, IsOptionalDatabaseUrl, IsPort, POSTGRES_URL_SCHEMES } from '@caudal/platform';
 import { IsOptional, IsString, ValidateBy, type ValidationArguments } from 'class-validator';
 import { splitTokens, TOKEN_PATTERN } from './auth/tokens';
 
@@ -41,7 +41,7 @@ export class RecordsApiConfig {
   HOST = '0.0.0.0';
 
   /** Unset: the embedded PostgreSQL. */
-  @IsOptionalDatabaseUrl()
+  @IsOptionalDatabaseUrl(POSTGRES_URL_SCHEMES)
   RECORDS_DATABASE_URL?: string;
 
   /** Tokens that may read and write. */

@@ -1,11 +1,11 @@
-import { IsLogLevel, IsOptionalDatabaseUrl } from '@caudal/platform';
+import { IsLogLevel, IsOptionalDatabaseUrl, POSTGRES_URL_SCHEMES } from '@caudal/platform';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 
 /** Everything the records loader reads from the environment. */
 export class RecordsLoaderConfig {
   /** Unset: the embedded PostgreSQL. */
-  @IsOptionalDatabaseUrl()
+  @IsOptionalDatabaseUrl(POSTGRES_URL_SCHEMES)
   RECORDS_DATABASE_URL?: string;
 
   /** The drop folder; unset: <CAUDAL_HOME>/records/inbox. processed/ and failed/ sit next to it. */

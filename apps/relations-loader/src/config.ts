@@ -1,16 +1,21 @@
-import { IsLogLevel, IsOptionalDatabaseUrl } from '@caudal/platform';
+import {
+  IsLogLevel,
+  IsOptionalDatabaseUrl,
+  POSTGRES_OR_MYSQL_URL_SCHEMES,
+  POSTGRES_URL_SCHEMES,
+} from '@caudal/platform';
 import { IsCronSchedule, IsTimeZone } from '@caudal/pipelines';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 /** Everything the relations loader reads from the environment. */
 export class RelationsLoaderConfig {
-  /** mysql://user:password@host:3306/database (the seed's MySQL). Unset: the embedded PostgreSQL. */
-  @IsOptionalDatabaseUrl()
+  /** mysql://user:password@host:3306/database (the seed's MySQL), or PostgreSQL. Unset: the embedded PostgreSQL. */
+  @IsOptionalDatabaseUrl(POSTGRES_OR_MYSQL_URL_SCHEMES)
   RELATIONS_DATABASE_URL?: string;
 
-  /** Run ledger and queue (PostgreSQL). Unset: the embedded PostgreSQL. */
-  @IsOptionalDatabaseUrl()
+  /** Run ledger and queue (PostgreSQL: pg-boss). Unset: the embedded PostgreSQL. */
+  @IsOptionalDatabaseUrl(POSTGRES_URL_SCHEMES)
   OPS_DATABASE_URL?: string;
 
   /** Where the data team drops the workbook; each run loads the newest .xlsx. Unset: <CAUDAL_HOME>/relations/drop. */

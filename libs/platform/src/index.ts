@@ -43,3 +43,10 @@ export {
 export { servePglite, type PgliteSession, type PgliteWireServer } from './embedded/pglite-wire-server';
 export { sourceNodeArgs } from './cli/source-node-args';
 export { existingUserFile, userPath } from './cli/user-path';
+export {
+  POSTGRES_OR_MYSQL_URL_SCHEMES,
+  POSTGRES_URL_SCHEMES,
+  type DatabaseUrlScheme,
+} from './config/config-decorators';
+export { runCommandLine, type CommandLineIo, type CommandLineOutcome } from './cli/cli';
+export { describeFailure } from './cli/failure-message';

@@ -1,31 +1,13 @@
 import { setMaxListeners } from 'node:events';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigValidationError } from '../config/env-config';
+import { asksForHelp, commandHelp, isHelpFlag, programHelp } from './command-help';
+import { describeFailure, failureReport } from './failure-message';
+import { UsageError } from './usage-error';
 
-/** A bad command line: printed as one line and answered with exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { parseCommandArgs, type ParsedOptions } from './command-args';
+export { UsageError } from './usage-error';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-/** parseArgs that reports unknown or malformed options as a UsageError. */
-type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
-export type ParsedOptions<T extends OptionSpecs> = {
-  [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : string;
-};
-
-export function parseCommandArgs<T extends OptionSpecs>(
-  args: string[],
-  options: T,
-): { values: ParsedOptions<T> } {
-  try {
-    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
-    return { values: values as ParsedOptions<T> };
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
-}
 
 export interface Command {
   summary: string;
@@ -33,55 +15,87 @@ export interface Command {
   run(args: string[]): Promise<number | void>;
 }
 
-function help(program: string, commands: Record<string, Command>): string {
-  const width = Math.max(...Object.keys(commands).map((name) => name.length));
-  const lines = Object.entries(commands).map(
-    ([name, command]) =>
-      `  ${name.padEnd(width)}  ${command.summary}${command.usage ? `\n  ${' '.repeat(width)}  usage: ${command.usage}` : ''}`,
-  );
-  return `Usage: ${program} <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+/** Where a command line writes, and the environment it reads (LOG_LEVEL: whether a failure shows its stack). */
+export interface CommandLineIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
 }
 
 /**
- * Runs one command of a program and exits: 0 on success (or the command's own code), 1 on a
- * failure, 2 on a bad command line or bad configuration, with a one-line reason on stderr.
+ * How a command line ended. `exitNow`: help, a bad command line, bad configuration or a failure,
+ * the process exits with `code` at once. Otherwise the command finished and its `code` (if it gave
+ * one) is the exit code once the process has nothing left to do (a server keeps running).
+ */
+export interface CommandLineOutcome {
+  code: number | undefined;
+  exitNow: boolean;
+}
+
+function errorText(
+  program: string,
+  name: string,
+  command: Command,
+  error: unknown,
+  env: NodeJS.ProcessEnv,
+): string {
+  if (error instanceof UsageError) {
+    return `${program} ${name}: ${error.message}${command.usage ? `\nusage: ${command.usage}` : ''}\n`;
+  }
+  if (error instanceof ConfigValidationError) return `${error.message}\n`;
+  return failureReport(`${program} ${name}`, error, env);
+}
+
+/**
+ * Runs one command line of a program: `<program> [--help]` prints every command, `<program> <command>
+ * --help` that command's usage (before the command checks its arguments), else the command runs. A
+ * failure is one line on stderr; a bad command line or configuration answers exit code 2.
+ */
+export async function runCommandLine(
+  program: string,
+  commands: Record<string, Command>,
+  argv: readonly string[],
+  io: CommandLineIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<CommandLineOutcome> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || isHelpFlag(name)) {
+    io.stdout.write(programHelp(program, commands));
+    return { code: name ? EXIT.ok : EXIT.usage, exitNow: true };
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) {
+    io.stderr.write(
+      `${program}: unknown command "${name}" (commands: ${Object.keys(commands).join(', ')})\n`,
+    );
+    return { code: EXIT.usage, exitNow: true };
+  }
+  if (asksForHelp(args)) {
+    io.stdout.write(commandHelp(program, name, command));
+    return { code: EXIT.ok, exitNow: true };
+  }
+  try {
+    const code = await command.run(args);
+    return { code: code ?? undefined, exitNow: false };
+  } catch (error) {
+    io.stderr.write(errorText(program, name, command, error, io.env));
+    const usage = error instanceof UsageError || error instanceof ConfigValidationError;
+    return { code: usage ? EXIT.usage : EXIT.failed, exitNow: true };
+  }
+}
+
+/**
+ * Runs one command of a program (see runCommandLine) and exits: 0 on success (or the command's own
+ * code), 1 on a failure, 2 on a bad command line or bad configuration, with a one-line reason on stderr.
  */
 export function runCommands(
   program: string,
   commands: Record<string, Command>,
   argv = process.argv.slice(2),
 ): void {
-  const [name, ...args] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(help(program, commands));
-    process.exit(name ? EXIT.ok : EXIT.usage);
-  }
-  const command = commands[name];
-  if (!command) {
-    process.stderr.write(
-      `${program}: unknown command "${name}" (commands: ${Object.keys(commands).join(', ')})\n`,
-    );
-    process.exit(EXIT.usage);
-  }
-  command.run(args).then(
-    (code) => {
-      if (code !== undefined) process.exitCode = code;
-    },
-    (error: unknown) => {
-      if (error instanceof UsageError) {
-        process.stderr.write(
-          `${program} ${name}: ${error.message}${command.usage ? `\nusage: ${command.usage}` : ''}\n`,
-        );
-        process.exit(EXIT.usage);
-      }
-      if (error instanceof ConfigValidationError) {
-        process.stderr.write(`${error.message}\n`);
-        process.exit(EXIT.usage);
-      }
-      process.stderr.write(`${program} ${name} failed: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exit(EXIT.failed);
-    },
-  );
+  void runCommandLine(program, commands, argv).then(({ code, exitNow }) => {
+    if (exitNow) process.exit(code);
+    if (code !== undefined) process.exitCode = code;
+  });
 }
 
 /** Runs `cleanup` once on SIGINT / SIGTERM, then exits 0 (or 1 if the cleanup failed). */
@@ -94,7 +108,7 @@ export function onShutdown(cleanup: () => Promise<void>): void {
     cleanup().then(
       () => process.exit(EXIT.ok),
       (error: unknown) => {
-        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.stderr.write(`shutdown failed: ${describeFailure(error)}\n`);
         process.exit(EXIT.failed);
       },
     );

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from './cli';
+import { UsageError } from './usage-error';
 import { existingUserFile, userPath } from './user-path';
 
 describe('userPath', () => {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from './cli';
+import { UsageError } from './usage-error';
 
 /**
  * A path the user gave (a FILE argument, RECORDS_INBOX, RELATIONS_DROP_DIR) made absolute. A relative one is taken from

@@ -2,14 +2,37 @@ import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
-const DATABASE_URL = /^(postgres|postgresql|mysql):\/\/[^\s/]+(\/[^\s]*)?$/;
+/** A database URL scheme the platform can open (see parseDatabaseUrl). */
+export type DatabaseUrlScheme = 'postgres' | 'postgresql' | 'mysql';
 
-/** An optional database URL (postgres:// or mysql://); unset means the embedded default. */
-export function IsOptionalDatabaseUrl(): PropertyDecorator {
-  return applyDecorators(
-    IsOptional(),
-    Matches(DATABASE_URL, { message: 'must be a postgres://, postgresql:// or mysql:// URL' }),
-  );
+/** PostgreSQL only: every database whose SQL, driver or queue (pg-boss) is PostgreSQL's. */
+export const POSTGRES_URL_SCHEMES = [
+  'postgres',
+  'postgresql',
+] as const satisfies readonly DatabaseUrlScheme[];
+
+/** PostgreSQL or MySQL/MariaDB: a database with SQL for both (the relations database). */
+export const POSTGRES_OR_MYSQL_URL_SCHEMES = [
+  'postgres',
+  'postgresql',
+  'mysql',
+] as const satisfies readonly DatabaseUrlScheme[];
+
+/** "postgres://, postgresql:// or mysql://" */
+function schemeList(schemes: readonly DatabaseUrlScheme[]): string {
+  const names = schemes.map((scheme) => `${scheme}://`);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? '');
+}
+
+/**
+ * An optional database URL with one of `schemes` (the databases this setting may name); unset means
+ * the embedded default. Checked when the configuration loads, so a URL of the wrong kind stops the
+ * app (exit 2) before it connects or writes anything.
+ */
+export function IsOptionalDatabaseUrl(schemes: readonly DatabaseUrlScheme[]): PropertyDecorator {
+  if (schemes.length === 0) throw new Error('IsOptionalDatabaseUrl needs at least one scheme');
+  const pattern = new RegExp(`^(${schemes.join('|')}):\\/\\/[^\\s/]+(\\/[^\\s]*)?$`);
+  return applyDecorators(IsOptional(), Matches(pattern, { message: `must be a ${schemeList(schemes)} URL` }));
 }
 
 /** A TCP port; 0 lets the OS pick one. */

@@ -1,17 +1,31 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ConfigValidationError, loadConfig } from './env-config';
-import { IsOptionalDatabaseUrl, IsPort } from './config-decorators';
+import { IsOptionalDatabaseUrl, IsPort, POSTGRES_URL_SCHEMES } from './config-decorators';
 
 class SampleConfig {
   @IsPort()
   PORT = 3001;
 
-  @IsOptionalDatabaseUrl()
+  @IsOptionalDatabaseUrl(POSTGRES_URL_SCHEMES)
   SOURCE_DATABASE_URL?: string;
 
   @IsOptional()
   @IsIn(['debug', 'info', 'warn', 'error'])
   LOG_LEVEL = 'info';
+}
+
+class ConcurrencyConfig {
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer between 1 and 32' })
+  @Min(1, { message: 'must be an integer between 1 and 32' })
+  @Max(32, { message: 'must be an integer between 1 and 32' })
+  CONCURRENCY = 4;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer' })
+  @Min(100, { message: 'must be at least 100' })
+  POLL_MS = 2000;
 }
 
 describe('loadConfig', () => {
@@ -47,5 +61,18 @@ describe('loadConfig', () => {
     expect(error.problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'SOURCE_DATABASE_URL', 'LOG_LEVEL']);
     expect(error.message).toContain('Invalid configuration for sample');
     expect(error.message).not.toContain('secret');
+  });
+
+  it('says each distinct message of a setting once, however many of its constraints fail', () => {
+    let caught: unknown;
+    try {
+      loadConfig('sample', ConcurrencyConfig, { CONCURRENCY: 'abc', POLL_MS: 'abc' });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as ConfigValidationError).problems).toEqual([
+      'CONCURRENCY: must be an integer between 1 and 32',
+      'POLL_MS: must be at least 100; must be an integer',
+    ]);
   });
 });

@@ -13,7 +13,9 @@ export class ConfigValidationError extends Error {
 }
 
 function describe(error: ValidationError): string {
-  const messages = Object.values(error.constraints ?? {});
+  // Several constraints of one setting often share a message (IsInt, Min and Max: "an integer
+  // between 1 and 32"); each distinct message is said once.
+  const messages = [...new Set(Object.values(error.constraints ?? {}))];
   // Values are never echoed: a bad variable may hold a secret (a URL with a password, a token).
   return `${error.property}: ${messages.join('; ')}`;
 }

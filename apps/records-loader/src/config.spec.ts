@@ -1,0 +1,31 @@
+import { ConfigValidationError, loadConfig } from '@caudal/platform';
+import { RecordsLoaderConfig } from './config';
+
+function problems(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig('records-loader', RecordsLoaderConfig, env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+}
+
+describe('records loader configuration', () => {
+  it('accepts the defaults and a PostgreSQL URL', () => {
+    expect(problems({})).toEqual([]);
+    expect(problems({ RECORDS_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/records' })).toEqual([]);
+  });
+
+  it('refuses a MySQL URL for the records database (its tables and SQL are PostgreSQL)', () => {
+    expect(problems({ RECORDS_DATABASE_URL: 'mysql://root@127.0.0.1:3306/x' })).toEqual([
+      'RECORDS_DATABASE_URL: must be a postgres:// or postgresql:// URL',
+    ]);
+  });
+
+  it('says a bad poll interval once', () => {
+    expect(problems({ RECORDS_POLL_MS: 'abc' })).toEqual([
+      'RECORDS_POLL_MS: must be an integer of at least 100 (ms)',
+    ]);
+  });
+});
