@@ -18,9 +18,15 @@ import { createConnectorApp, loadConnectorConfig, openSource } from './connector
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function positiveInt(name: string, text: string | undefined, fallback: number): number {
+/** The seed's noise generator takes a 32-bit seed. */
+const MAX_SEED = 2 ** 32 - 1;
+/** Ten years of 1-minute readings (5.3 million), built in memory before they are written. */
+const MAX_DAYS = 3660;
+
+function positiveInt(name: string, text: string | undefined, fallback: number, max: number): number {
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--${name} must be a positive integer`);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max)
+    throw new UsageError(`--${name} must be an integer from 1 to ${max}`);
   return Number(text);
 }
 
@@ -78,12 +84,12 @@ runCommands('connector', {
           '--from and --days apply to --random only (the Basel export covers its own period)',
         );
       }
-      const seed = positiveInt('seed', values.seed, 42);
+      const seed = positiveInt('seed', values.seed, 42, MAX_SEED);
       const columns = values.random
         ? randomReadings({
             seed,
             fromMs: dateMs(values.from, '2024-10-01'),
-            days: positiveInt('days', values.days, 10),
+            days: positiveInt('days', values.days, 10, MAX_DAYS),
           })
         : readingsFromWeather(readBaselWeather(), seed);
       const config = loadConnectorConfig();

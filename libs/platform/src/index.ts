@@ -43,6 +43,7 @@ export {
 export { servePglite, type PgliteSession, type PgliteWireServer } from './embedded/pglite-wire-server';
 export { sourceNodeArgs } from './cli/source-node-args';
 export { existingUserFile, userPath } from './cli/user-path';
+export { DecimalIntegerParameter, isDecimalDigits } from './http/decimal-integer';
 export {
   POSTGRES_OR_MYSQL_URL_SCHEMES,
   POSTGRES_URL_SCHEMES,

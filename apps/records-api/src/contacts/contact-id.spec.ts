@@ -1,5 +1,5 @@
 import { MAX_CONTACT_ID, parseContactId } from './contact-id';
-import { isDecimalDigits } from './decimal-digits';
+import { isDecimalDigits } from '@caudal/platform';
 
 describe('parseContactId', () => {
   it.each([

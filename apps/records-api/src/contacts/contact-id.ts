@@ -1,4 +1,4 @@
-import { isDecimalDigits } from './decimal-digits';
+import { isDecimalDigits } from '@caudal/platform';
 
 /** The largest id records.people.id (a PostgreSQL integer) can hold. */
 export const MAX_CONTACT_ID = 2_147_483_647;

@@ -22,7 +22,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { DecimalIntegerParameter } from './decimal-integer-parameter';
+import { DecimalIntegerParameter } from '@caudal/platform';
 import { IsIsoTimestamp } from './is-iso-timestamp';
 
 @ValidatorConstraint({ name: 'knownVariables' })

@@ -6,7 +6,7 @@ import {
 } from '@caudal/records';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
-import { DecimalIntegerParameter } from '../decimal-digits';
+import { DecimalIntegerParameter } from '@caudal/platform';
 import { NoNul } from './contact-field.decorators';
 
 /** The largest offset PostgreSQL takes as an integer (records.people ids are 32-bit too). */
