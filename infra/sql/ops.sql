@@ -17,6 +17,7 @@ CREATE TABLE ops.pipeline_runs (
   error text,
   metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
   worker text,                            -- host:pid:instance of the process that ran the attempt
+  heartbeat_at timestamptz,               -- stamped every 30 s while running (1735000000000-run-heartbeat.ts)
   CONSTRAINT pk_pipeline_runs PRIMARY KEY (id),
   CONSTRAINT ck_pipeline_runs_trigger CHECK (trigger IN ('schedule', 'cli', 'backfill', 'api')),
   CONSTRAINT ck_pipeline_runs_status CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'skipped'))

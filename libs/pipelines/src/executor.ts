@@ -8,7 +8,7 @@ import {
   type RunOutcome,
   type Trigger,
 } from './definition';
-import type { RunLedger } from './ledger/run-ledger';
+import { HEARTBEAT_EVERY_MS, SILENT_AFTER_MS, type RunLedger } from './ledger/run-ledger';
 import { isPartitionKey, partitionWindow } from './partitions';
 
 export interface PartitionResult {
@@ -25,6 +25,11 @@ export interface PartitionResult {
 export interface ExecutorOptions {
   ledger: RunLedger;
   logger: Logger;
+  /**
+   * How often a running attempt stamps its heartbeat (default HEARTBEAT_EVERY_MS); an attempt silent
+   * for six beats is taken for abandoned by the next start of its partition.
+   */
+  heartbeatEveryMs?: number;
   /** Waits between attempts, ending early when `signal` aborts (tests pass a fast one). */
   wait?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
   random?: () => number;
@@ -39,15 +44,10 @@ export interface ExecuteOptions {
    * `context.signal`, is not retried, and is recorded as failed with "interrupted: <reason>".
    */
   signal?: AbortSignal;
-  /**
-   * A running attempt of the partition older than this is abandoned (failed) rather than waited for,
-   * wherever its worker was (default: the ledger's, an hour). The queue passes its job expiry: pg-boss
-   * gives a job out again only once the claim that started such an attempt has expired.
-   */
-  staleAfterMs?: number;
 }
 
 export const ALREADY_SUCCEEDED = 'the partition has already succeeded; a schedule runs it once';
+export const JOB_ALREADY_DONE = 'this job has already run the partition (the queue gave it out again)';
 
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
@@ -66,15 +66,20 @@ export function interruptReason(signal: AbortSignal): string {
 export class PartitionExecutor {
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<unknown>;
 
+  private readonly heartbeatEveryMs: number;
+  private readonly silentAfterMs: number;
+
   constructor(private readonly options: ExecutorOptions) {
     this.wait = options.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined));
+    this.heartbeatEveryMs = options.heartbeatEveryMs ?? HEARTBEAT_EVERY_MS;
+    this.silentAfterMs = (this.heartbeatEveryMs * SILENT_AFTER_MS) / HEARTBEAT_EVERY_MS;
   }
 
   async run(
     pipeline: PipelineDefinition,
     partition: string,
     trigger: Trigger,
-    { queuedRunId, fromQueue = false, signal, staleAfterMs }: ExecuteOptions = {},
+    { queuedRunId, fromQueue = false, signal }: ExecuteOptions = {},
   ): Promise<PartitionResult> {
     if (!isPartitionKey(partition, pipeline.partitioning)) {
       throw new NonRetryableError(
@@ -87,6 +92,12 @@ export class PartitionExecutor {
         : partitionWindow(partition, pipeline.partitioning, pipeline.timeZone);
     const started = performance.now();
     const { ledger } = this.options;
+    if (fromQueue && queuedRunId && (await ledger.succeededSince(pipeline.name, partition, queuedRunId))) {
+      // The queue gave this job out again (it expired while its run went on, or it was claimed by a
+      // worker that died after the run succeeded): the job's work is done.
+      await ledger.skip(pipeline.name, partition, trigger, JOB_ALREADY_DONE, queuedRunId);
+      return { partition, status: 'skipped', attempts: 0, durationMs: performance.now() - started };
+    }
     if (fromQueue && trigger === 'schedule' && pipeline.partitioning !== 'none') {
       // A schedule produces each partition once: a second job for it (a replica's late tick, queued
       // while the first ran) finds it done and does nothing. Re-runs are asked for: run, backfill.
@@ -112,7 +123,7 @@ export class PartitionExecutor {
       }
       const run = await ledger.start(pipeline.name, partition, trigger, attempt, {
         ...(attempt === 1 && queuedRunId ? { queuedRunId } : {}),
-        ...(staleAfterMs === undefined ? {} : { staleAfterMs }),
+        silentAfterMs: this.silentAfterMs,
       });
       if (!run) {
         return {
@@ -140,8 +151,18 @@ export class PartitionExecutor {
         signal: signal ?? new AbortController().signal,
       };
       const attemptStarted = performance.now();
+      // While the attempt runs, its heartbeat says it is alive (however long it takes).
+      const heartbeat = setInterval(() => {
+        ledger.heartbeat(run.id).catch((error: unknown) => logger.warn({ err: error }, 'heartbeat failed'));
+      }, this.heartbeatEveryMs);
+      heartbeat.unref();
       try {
-        const outcome = await pipeline.run(partition, context);
+        let outcome: RunOutcome;
+        try {
+          outcome = await pipeline.run(partition, context);
+        } finally {
+          clearInterval(heartbeat);
+        }
         metadata['duration_ms'] = Math.round(performance.now() - attemptStarted);
         await ledger.succeed(run.id, outcome, metadata);
         logger.info({ rowsRead: outcome.rowsRead, rowsWritten: outcome.rowsWritten }, 'run succeeded');

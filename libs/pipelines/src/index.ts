@@ -27,6 +27,7 @@ export { OPS_MIGRATIONS, OPS_ROLE } from './ledger/migrations';
 export { RunLedger, type PartitionStatus } from './ledger/run-ledger';
 export {
   ALREADY_SUCCEEDED,
+  JOB_ALREADY_DONE,
   PartitionExecutor,
   type ExecuteOptions,
   type ExecutorOptions,

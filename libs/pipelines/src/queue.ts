@@ -22,16 +22,33 @@ export interface QueueOptions {
   expireInSeconds?: number;
   /** How often pg-boss looks for expired jobs (default 60 s; one replica does it per interval). */
   maintenanceIntervalSeconds?: number;
+  /**
+   * The wait before a job is given out again (default 30 s, then doubling, with jitter): a worker
+   * that failed before it could record the run (its ops database dropped) may find it back.
+   */
+  retryDelaySeconds?: number;
 }
 
 export const DEFAULT_JOB_EXPIRY_SECONDS = 15 * 60;
+const DEFAULT_RETRY_DELAY_SECONDS = 30;
 
 /**
  * How many times pg-boss gives a job out again: after it expired in a vanished worker's hands, or
  * when its handler threw before the run was recorded (the ops database failing). A run that fails
- * is the executor's to retry, with the ledger; the job is then completed, not failed.
+ * is the executor's to retry, with the ledger; the job is then completed, not failed. A job given
+ * out again while its first run still goes on (a run longer than the expiry) finds that run's
+ * attempt alive (its heartbeat) and is skipped; one given out after that run succeeded finds the
+ * success in the ledger and is skipped too (PartitionExecutor): the partition never runs twice.
  */
 const JOB_RETRIES = 2;
+
+/** The options every job is sent with (also set on the queue; a queue created earlier keeps its own). */
+interface JobPolicy {
+  retryLimit: number;
+  retryDelay: number;
+  retryBackoff: boolean;
+  expireInSeconds: number;
+}
 
 /**
  * The work queue (pg-boss on the ops database). Each pipeline has a 'stately' queue keyed by
@@ -50,8 +67,7 @@ export class PipelineQueue {
     private readonly boss: PgBoss,
     private readonly ledger: RunLedger,
     private readonly logger: Logger,
-    /** Seconds a claimed job may stay active before pg-boss gives it out again. */
-    readonly expireInSeconds: number,
+    private readonly jobPolicy: JobPolicy,
   ) {}
 
   static async start(
@@ -69,7 +85,12 @@ export class PipelineQueue {
     });
     boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
     await boss.start();
-    return new PipelineQueue(boss, ledger, logger, options.expireInSeconds ?? DEFAULT_JOB_EXPIRY_SECONDS);
+    return new PipelineQueue(boss, ledger, logger, {
+      retryLimit: JOB_RETRIES,
+      retryDelay: options.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS,
+      retryBackoff: true,
+      expireInSeconds: options.expireInSeconds ?? DEFAULT_JOB_EXPIRY_SECONDS,
+    });
   }
 
   async ensureQueue(pipeline: PipelineDefinition): Promise<void> {
@@ -78,8 +99,7 @@ export class PipelineQueue {
       await this.boss.createQueue(pipeline.name, {
         name: pipeline.name,
         policy: 'stately',
-        retryLimit: JOB_RETRIES,
-        expireInSeconds: this.expireInSeconds,
+        ...this.jobPolicy,
       });
     } catch (error) {
       if (!(await this.boss.getQueue(pipeline.name))) throw error; // else: another replica created it
@@ -106,11 +126,7 @@ export class PipelineQueue {
     try {
       const job: PartitionJob = { partition, trigger, runId };
       // Set on each job, not only on the queue: a queue created by an older version keeps its defaults.
-      id = await this.boss.send(pipeline.name, job, {
-        singletonKey: partition,
-        retryLimit: JOB_RETRIES,
-        expireInSeconds: this.expireInSeconds,
-      });
+      id = await this.boss.send(pipeline.name, job, { singletonKey: partition, ...this.jobPolicy });
     } catch (error) {
       await this.ledger.discardQueued(runId);
       throw error;

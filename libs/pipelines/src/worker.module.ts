@@ -53,9 +53,6 @@ class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShut
             fromQueue: true,
             ...(job.runId ? { queuedRunId: job.runId } : {}),
             signal: this.stopping.signal,
-            // A job given out again after it expired finds its first attempt still `running` (its
-            // worker vanished): that attempt is older than the expiry, so it is failed as abandoned.
-            staleAfterMs: queue.expireInSeconds * 1000,
           });
           if (result.interrupted) await this.requeue(pipeline, job.partition, job.trigger);
         });

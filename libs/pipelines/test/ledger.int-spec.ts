@@ -3,6 +3,7 @@ import { createTestPostgres, type TestPostgres } from '@caudal/testing';
 import { hostname } from 'node:os';
 import {
   ALREADY_SUCCEEDED,
+  JOB_ALREADY_DONE,
   NonRetryableError,
   OPS_MIGRATIONS,
   OPS_ROLE,
@@ -106,14 +107,46 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
     expect((await rows('2024-01-04')).map((r) => r.status)).toEqual(['failed', 'running', 'skipped']);
   });
 
-  it('fails a running attempt of another host only once it is stale', async () => {
+  it('fails a running attempt of another host once its heartbeat is silent, however long it ran', async () => {
+    // Started two hours ago, last heartbeat a minute ago: alive.
+    await ops.pgPool().query(
+      `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, started_at, heartbeat_at, worker)
+       VALUES ('p', '2024-01-03', 'cli', 'running', now() - interval '2 hours', now() - interval '1 minute', 'elsewhere:1')`,
+    );
+    expect(await ledger.start('p', '2024-01-03', 'cli', 1)).toBeUndefined();
+    await ops
+      .pgPool()
+      .query(
+        `UPDATE ops.pipeline_runs SET heartbeat_at = now() - interval '4 minutes' WHERE partition_key = '2024-01-03' AND status = 'running'`,
+      );
+    expect(await ledger.start('p', '2024-01-03', 'cli', 1)).toBeDefined();
+    expect(await rows('2024-01-03')).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        error: 'abandoned: no heartbeat from worker elsewhere:1 for 3 min',
+      }),
+      expect.objectContaining({ status: 'skipped' }),
+      expect.objectContaining({ status: 'running' }),
+    ]);
+  });
+
+  it('fails an attempt written before heartbeats (none stamped) only after an hour', async () => {
     await ops.pgPool().query(
       `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, started_at, worker)
-       VALUES ('p', '2024-01-03', 'cli', 'running', now() - interval '2 hours', 'elsewhere:1')`,
+       VALUES ('p', '2024-01-08', 'cli', 'running', now() - interval '30 minutes', 'elsewhere:1')`,
     );
-    expect(await ledger.start('p', '2024-01-03', 'cli', 1, { staleAfterMs: 3 * 3_600_000 })).toBeUndefined();
-    expect(await ledger.start('p', '2024-01-03', 'cli', 1, { staleAfterMs: 3_600_000 })).toBeDefined();
-    expect((await rows('2024-01-03')).map((r) => r.status)).toEqual(['failed', 'skipped', 'running']);
+    expect(await ledger.start('p', '2024-01-08', 'cli', 1)).toBeUndefined();
+    await ops
+      .pgPool()
+      .query(
+        `UPDATE ops.pipeline_runs SET started_at = now() - interval '2 hours' WHERE partition_key = '2024-01-08' AND status = 'running'`,
+      );
+    expect(await ledger.start('p', '2024-01-08', 'cli', 1)).toBeDefined();
+    expect((await rows('2024-01-08')).map((r) => [r.status, r.error])).toEqual([
+      ['failed', 'abandoned: no finish within 60 min'],
+      ['skipped', 'another run of this partition was running'],
+      ['running', null],
+    ]);
   });
 
   describe('executor', () => {
@@ -147,6 +180,44 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
         [1, 'failed', 'flaky 1'],
         [2, 'failed', 'flaky 2'],
         [3, 'succeeded', null],
+      ]);
+    });
+
+    it('a long run keeps its attempt alive by its heartbeat: a start meanwhile is skipped, not a second run', async () => {
+      // Beats every 50 ms, so silence is 300 ms; the run takes 800 ms.
+      const beating = () =>
+        new PartitionExecutor({ ledger, logger: createLogger('t', 'silent'), heartbeatEveryMs: 50 });
+      let calls = 0;
+      const slow = pipeline(async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 800));
+        return { rowsRead: 1, rowsWritten: 1 };
+      });
+      const first = beating().run(slow, '2024-02-06', 'cli');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await beating().run(slow, '2024-02-06', 'cli')).toMatchObject({ status: 'skipped' });
+      expect(await first).toMatchObject({ status: 'succeeded' });
+      expect(calls).toBe(1);
+      expect((await rows('2024-02-06')).map((r) => r.status)).toEqual(['succeeded', 'skipped']);
+    });
+
+    it('a queue job given out again after its run succeeded does nothing', async () => {
+      let calls = 0;
+      const counting = pipeline(async () => {
+        calls++;
+        return { rowsRead: 1, rowsWritten: 1 };
+      });
+      const queuedRunId = await ledger.queued('p', '2024-02-07', 'backfill');
+      const job = { fromQueue: true, queuedRunId };
+      expect((await executor().run(counting, '2024-02-07', 'backfill', job)).status).toBe('succeeded');
+      expect(await executor().run(counting, '2024-02-07', 'backfill', job)).toMatchObject({
+        status: 'skipped',
+        attempts: 0,
+      });
+      expect(calls).toBe(1);
+      expect((await rows('2024-02-07')).map((r) => [r.status, r.error])).toEqual([
+        ['succeeded', null],
+        ['skipped', JOB_ALREADY_DONE],
       ]);
     });
 

@@ -6,6 +6,7 @@ import {
   latestCompletePartition,
   OPS_MIGRATIONS,
   OPS_ROLE,
+  JOB_ALREADY_DONE,
   PartitionExecutor,
   PipelineQueue,
   PipelineWorkerModule,
@@ -19,15 +20,17 @@ async function startReplica(
   url: string,
   ledger: RunLedger,
   pipeline: PipelineDefinition,
-  queueOptions: QueueOptions = {},
+  options: { queue?: QueueOptions; heartbeatEveryMs?: number } = {},
 ) {
   const logger = createLogger('worker-test', 'silent');
-  const queue = await PipelineQueue.start(url, ledger, logger, queueOptions);
+  const queue = await PipelineQueue.start(url, ledger, logger, options.queue);
+  const heartbeat =
+    options.heartbeatEveryMs === undefined ? {} : { heartbeatEveryMs: options.heartbeatEveryMs };
   const app = await NestFactory.createApplicationContext(
     PipelineWorkerModule.register({
       pipelines: [pipeline],
       queue,
-      executor: new PartitionExecutor({ ledger, logger }),
+      executor: new PartitionExecutor({ ledger, logger, ...heartbeat }),
       logger,
     }),
     { logger: false },
@@ -242,7 +245,7 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
         return { rowsRead: 3, rowsWritten: 3 };
       },
     };
-    const quick: QueueOptions = { expireInSeconds: 2, maintenanceIntervalSeconds: 1 };
+    const quick: QueueOptions = { expireInSeconds: 2, maintenanceIntervalSeconds: 1, retryDelaySeconds: 1 };
     const logger = createLogger('worker-test', 'silent');
     const enqueuer = await PipelineQueue.start(pg.url, ledger, logger, quick);
     await enqueuer.ensureQueue(pipeline);
@@ -265,7 +268,8 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     ).toBeDefined();
     await doomed.stop({ graceful: false, wait: true, close: true } as PgBoss.StopOptions); // no complete, no fail
 
-    const replica = await startReplica(pg.url, ledger, pipeline, quick);
+    // Beats every 200 ms: the dead attempt, silent since it started, is abandoned after 1.2 s.
+    const replica = await startReplica(pg.url, ledger, pipeline, { queue: quick, heartbeatEveryMs: 200 });
     try {
       for (let i = 0; i < 300 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     } finally {
@@ -273,7 +277,10 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     }
     expect(ran).toEqual(['2024-08-01']);
     expect(await ledger.attempts('killed-worker', '2024-08-01')).toEqual([
-      expect.objectContaining({ status: 'failed', error: 'abandoned: no finish within 2 s' }),
+      expect.objectContaining({
+        status: 'failed',
+        error: 'abandoned: no heartbeat from worker other-host:4242:dead0000 for 1 s',
+      }),
       expect.objectContaining({ status: 'succeeded', error: null }),
     ]);
     const [status] = await ledger.statuses('killed-worker', '2024-08-01', '2024-08-01');
@@ -282,5 +289,38 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
       .pgPool()
       .query(`SELECT state FROM pgboss.job WHERE name = 'killed-worker' ORDER BY created_on`);
     expect(rows).toEqual([{ state: 'completed' }]);
+  });
+
+  it('a run longer than its job expiry runs once: the job given out again finds it done', async () => {
+    const ledger = new RunLedger(ops.pgPool());
+    let runs = 0;
+    const pipeline: PipelineDefinition = {
+      name: 'outlives-expiry',
+      partitioning: 'daily',
+      timeZone: 'UTC',
+      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      run: async () => {
+        runs++;
+        await new Promise((r) => setTimeout(r, 3500));
+        return { rowsRead: 1, rowsWritten: 1 };
+      },
+    };
+    const quick: QueueOptions = { expireInSeconds: 1, maintenanceIntervalSeconds: 1, retryDelaySeconds: 1 };
+    const replica = await startReplica(pg.url, ledger, pipeline, { queue: quick, heartbeatEveryMs: 200 });
+    try {
+      expect(await replica.queue.enqueue(pipeline, '2024-09-01', 'backfill')).toBe(true);
+      for (let i = 0; i < 150; i++) {
+        const attempts = await ledger.attempts('outlives-expiry', '2024-09-01');
+        if (attempts.some((a) => a.status === 'skipped')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await replica.app.close();
+    }
+    expect(runs).toBe(1);
+    expect((await ledger.attempts('outlives-expiry', '2024-09-01')).map((a) => [a.status, a.error])).toEqual([
+      ['succeeded', null],
+      ['skipped', JOB_ALREADY_DONE],
+    ]);
   });
 });

@@ -26,6 +26,13 @@ export interface StartedRun {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** How often an executor stamps its running attempt (RunLedger.heartbeat). */
+export const HEARTBEAT_EVERY_MS = 30_000;
+/** A running attempt whose heartbeat has been silent this long is abandoned (six missed beats). */
+export const SILENT_AFTER_MS = 6 * HEARTBEAT_EVERY_MS;
+/** A running attempt without any heartbeat (written before heartbeats existed) is abandoned after this. */
+const LEGACY_STALE_MS = 3_600_000;
+
 /** This process among all that ever had its pid on this host. */
 const INSTANCE = randomUUID().slice(0, 8);
 
@@ -59,30 +66,61 @@ export class RunLedger {
 
   /**
    * Fails the partition's running attempts that are abandoned: their worker process on this host no
-   * longer exists, or they have run longer than `staleAfterMs`. Returns how many were failed.
+   * longer exists, or their heartbeat has been silent for `silentAfterMs` (an attempt of a version
+   * before heartbeats: started over an hour ago). Returns how many were failed.
    */
-  private async failAbandoned(pipeline: string, partition: string, staleAfterMs: number): Promise<number> {
-    const { rows } = await this.pool.query<{ id: string; worker: string | null; stale: boolean }>(
-      `SELECT id, worker, started_at < now() - make_interval(secs => $3::float8 / 1000) AS stale
+  private async failAbandoned(pipeline: string, partition: string, silentAfterMs: number): Promise<number> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      worker: string | null;
+      silent: boolean;
+      legacy: boolean;
+    }>(
+      `SELECT id, worker, heartbeat_at IS NULL AS legacy,
+              CASE WHEN heartbeat_at IS NULL THEN started_at < now() - make_interval(secs => $4::float8 / 1000)
+                   ELSE heartbeat_at < now() - make_interval(secs => $3::float8 / 1000) END AS silent
        FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 AND status = 'running'`,
-      [pipeline, partition, staleAfterMs],
+      [pipeline, partition, silentAfterMs, LEGACY_STALE_MS],
     );
     let failed = 0;
     for (const row of rows) {
       const dead = workerGone(row.worker ?? '');
-      if (!dead && !row.stale) continue;
+      if (!dead && !row.silent) continue;
       const { rowCount } = await this.pool.query(
         `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1 AND status = 'running'`,
         [
           row.id,
           dead
             ? `abandoned: worker ${row.worker} stopped before the run finished`
-            : `abandoned: no finish within ${describeDuration(staleAfterMs)}`,
+            : row.legacy
+              ? `abandoned: no finish within ${describeDuration(LEGACY_STALE_MS)}`
+              : `abandoned: no heartbeat from worker ${row.worker} for ${describeDuration(silentAfterMs)}`,
         ],
       );
       failed += rowCount ?? 0;
     }
     return failed;
+  }
+
+  /** Stamps a running attempt as alive (its executor does, every HEARTBEAT_EVERY_MS). */
+  async heartbeat(id: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ops.pipeline_runs SET heartbeat_at = now() WHERE id = $1 AND status = 'running'`,
+      [id],
+    );
+  }
+
+  /**
+   * Whether the partition has succeeded at or after the ledger row `sinceRunId` (a job's queued row):
+   * that job's work is done, so a copy of it that the queue gives out again has nothing to do.
+   */
+  async succeededSince(pipeline: string, partition: string, sinceRunId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `SELECT 1 FROM ops.pipeline_runs
+       WHERE pipeline = $1 AND partition_key = $2 AND id >= $3 AND status = 'succeeded' LIMIT 1`,
+      [pipeline, partition, sinceRunId],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /** Records a queued run; its id goes with the job, which starts from (or is skipped on) this row. */
@@ -113,8 +151,8 @@ export class RunLedger {
    * Starts an attempt: marks the job's queued row running (`queuedRunId`) or inserts a running row.
    * Returns undefined when another attempt of the partition is running: the second guard, enforced
    * by a unique index; the queued row (or a new row) is then recorded as skipped. Only when that
-   * guard trips are running attempts checked for being abandoned (their process is gone, or they
-   * have run longer than `staleAfterMs`); if one was, it is failed and the start is tried once more.
+   * guard trips are running attempts checked for being abandoned (their process is gone, or their
+   * heartbeat silent for `silentAfterMs`); if one was, it is failed and the start is tried once more.
    * The common path is one statement.
    */
   async start(
@@ -122,14 +160,18 @@ export class RunLedger {
     partition: string,
     trigger: Trigger,
     attempt: number,
-    options: { queuedRunId?: string; staleAfterMs?: number } = {},
+    options: { queuedRunId?: string; silentAfterMs?: number } = {},
   ): Promise<StartedRun | undefined> {
     for (let tries = 1; ; tries++) {
       try {
         return await this.tryStart(pipeline, partition, trigger, attempt, options.queuedRunId);
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-        const released = await this.failAbandoned(pipeline, partition, options.staleAfterMs ?? 3_600_000);
+        const released = await this.failAbandoned(
+          pipeline,
+          partition,
+          options.silentAfterMs ?? SILENT_AFTER_MS,
+        );
         if (released === 0 || tries > 1) {
           await this.skip(
             pipeline,
@@ -153,15 +195,15 @@ export class RunLedger {
   ): Promise<StartedRun> {
     if (queuedRunId) {
       const { rows } = await this.pool.query<{ id: string }>(
-        `UPDATE ops.pipeline_runs SET status = 'running', started_at = now(), attempt = $2, worker = $3
+        `UPDATE ops.pipeline_runs SET status = 'running', started_at = now(), heartbeat_at = now(), attempt = $2, worker = $3
          WHERE id = $1 AND status = 'queued' RETURNING id`,
         [queuedRunId, attempt, this.worker],
       );
       if (rows[0]) return { id: String(rows[0].id) };
     }
     const { rows } = await this.pool.query<{ id: string }>(
-      `INSERT INTO ops.pipeline_runs (pipeline, partition_key, attempt, trigger, status, started_at, worker)
-       VALUES ($1, $2, $3, $4, 'running', now(), $5) RETURNING id`,
+      `INSERT INTO ops.pipeline_runs (pipeline, partition_key, attempt, trigger, status, started_at, heartbeat_at, worker)
+       VALUES ($1, $2, $3, $4, 'running', now(), now(), $5) RETURNING id`,
       [pipeline, partition, attempt, trigger, this.worker],
     );
     return { id: String(rows[0]!.id) };
