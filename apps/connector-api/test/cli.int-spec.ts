@@ -1,13 +1,14 @@
 import { findWorkspaceRoot, sourceNodeArgs } from '@caudal/platform';
-import { createTestPostgres, type TestPostgres } from '@caudal/testing';
-import { spawnSync } from 'node:child_process';
+import { createTestPostgres, freePort, type TestPostgres } from '@caudal/testing';
+import { spawn, spawnSync } from 'node:child_process';
 import { Client } from 'pg';
 
 const root = findWorkspaceRoot(__dirname);
 
-// `connector seed`: its options are checked before anything is written, and a small random seed
-// lands in the source database (real PostgreSQL, or PGlite when TEST_POSTGRES_URL is unset).
-describe('connector seed CLI', () => {
+// `connector seed` and `connector serve` as processes: options are checked before anything is
+// written, a small random seed lands in the source database, and the server's answers do not depend
+// on its time zone (real PostgreSQL, or PGlite when TEST_POSTGRES_URL is unset).
+describe('connector CLI', () => {
   let pg: TestPostgres;
 
   beforeAll(async () => {
@@ -65,6 +66,50 @@ describe('connector seed CLI', () => {
       });
     } finally {
       await client.end();
+    }
+  });
+
+  it('serve in a non-UTC time zone reads the instants asked for, in years of local mean time too', async () => {
+    expect(connector('migrate').status).toBe(0);
+    const client = new Client({ connectionString: pg.url });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO source.data VALUES ('0024-10-01T00:00:00Z', 1, 2, 3)`);
+    } finally {
+      await client.end();
+    }
+    const port = await freePort();
+    // Zurich's local mean time in year 24 is +00:34:08: a Date sent in local time would lose 8 s.
+    const server = spawn(process.execPath, sourceNodeArgs('apps/connector-api/src/cli.ts', 'serve'), {
+      cwd: root,
+      env: {
+        ...process.env,
+        TZ: 'Europe/Zurich',
+        SOURCE_DATABASE_URL: pg.url,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 150; i++) {
+        if (
+          await fetch(`${base}/health`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const range = 'start=0024-10-01&end=0024-10-01T00:00:30&variables=power';
+      const page = (await (await fetch(`${base}/v1/readings?${range}`)).json()) as { items: unknown[] };
+      expect(page.items).toEqual([{ timestamp: '0024-10-01T00:00:00.000Z', power: 2 }]);
+      const ndjson = await (await fetch(`${base}/v1/readings?${range}&format=ndjson`)).text();
+      expect(ndjson).toBe('{"timestamp":"0024-10-01T00:00:00.000Z","power":2}\n');
+    } finally {
+      server.kill('SIGTERM');
     }
   });
 });

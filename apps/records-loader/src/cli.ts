@@ -114,7 +114,10 @@ runCommands('records-loader', {
         ingest: (path) =>
           ingestContactsFile(records.pgPool(), path, {
             progressEvery: PROGRESS_EVERY,
-            onProgress: (progress) => logger.info({ file: basename(path), ...progress }, 'ingesting'),
+            onProgress: (progress) => {
+              if (progress.rowsRead < PROGRESS_EVERY) return; // a small file needs no progress
+              logger.info({ file: basename(path), ...progress }, 'ingesting');
+            },
           }),
       });
       let running = true;

@@ -4,6 +4,15 @@ import { VARIABLES, type VariableName } from '../variables';
 import type { ReadingRow } from './readings-format';
 import type { ReadingsPageQuery, ReadingsRange } from './readings-query';
 
+/**
+ * A Date as the query parameter PostgreSQL reads exactly: ISO 8601 in UTC. node-postgres would send
+ * the process's local time, which for years before ~1900 carries a local mean time offset with
+ * seconds that it cuts to minutes (00:00Z sent as 00:34:08+00:34 in Europe/Zurich: 8 s late).
+ */
+function instant(date: Date): string {
+  return date.toISOString();
+}
+
 export interface VariableCoverage {
   name: VariableName;
   unit: string;
@@ -51,7 +60,7 @@ export class ReadingsRepository {
       text:
         `SELECT ${selectList(query.variables)} FROM source.data ` +
         `WHERE "timestamp" ${op} $1 AND "timestamp" < $2 ORDER BY "timestamp" LIMIT $3`,
-      values: [from, query.end, query.limit + 1],
+      values: [instant(from), instant(query.end), query.limit + 1],
       rowMode: 'array',
       types: TEXT_TYPES,
     });
@@ -93,7 +102,7 @@ export class ReadingsRepository {
         `SELECT string_agg(${item}, ',' ORDER BY rn) FILTER (WHERE rn < $3) AS items, ` +
         `count(*) FILTER (WHERE rn < $3)::int AS count, count(*) = $3 AS more, ` +
         `to_char(max("timestamp") FILTER (WHERE rn < $3) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last FROM page`,
-      values: [from, query.end, query.limit + 1],
+      values: [instant(from), instant(query.end), query.limit + 1],
     });
     const row = result.rows[0]!;
     return { items: row.items ?? '', count: row.count, last: row.last, hasMore: row.more };
@@ -134,7 +143,7 @@ export class ReadingsRepository {
       new Cursor<ReadingRow>(
         `SELECT ${selectList(range.variables)} FROM source.data ` +
           `WHERE "timestamp" >= $1 AND "timestamp" < $2 ORDER BY "timestamp"`,
-        [range.start, range.end],
+        [instant(range.start), instant(range.end)],
         { rowMode: 'array', types: TEXT_TYPES },
       ),
     );
