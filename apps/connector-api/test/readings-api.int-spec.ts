@@ -284,9 +284,9 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
         { limit: /between 1 and 10080/ },
       ],
       [
-        'an instant an offset takes before year 0000',
-        '/v1/readings?start=0000-01-01T00:00%2B01:00&end=0000-01-02',
-        { start: /years 0000-9999/ },
+        'an instant an offset takes before year 0001',
+        '/v1/readings?start=0001-01-01T00:00%2B01:00&end=0001-01-02',
+        { start: /years 0001-9999/ },
       ],
       [
         'an impossible date of a year before 100 (0001 is no leap year)',
@@ -391,7 +391,7 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
     });
   });
 
-  describe('years 0000-0099', () => {
+  describe('years 0001-0099', () => {
     afterEach(async () => {
       await source.pgPool().query(`DELETE FROM source.data WHERE "timestamp" < '1000-01-01T00:00:00Z'`);
     });
@@ -421,11 +421,19 @@ describe('connector API over HTTP (real PostgreSQL, or PGlite when TEST_POSTGRES
       expect((await json('/v1/readings?start=1924-10-01&end=1924-10-02')).items).toEqual([]);
     });
 
-    it('takes year 0000 (a leap year) and an offset that crosses into it', async () => {
-      const leap = await json('/v1/readings?start=0000-02-29&end=0000-03-01T00:30%2B01:00');
-      expect(leap.start).toBe('0000-02-29T00:00:00.000Z');
-      expect(leap.end).toBe('0000-02-29T23:30:00.000Z');
-      expect(leap.items).toEqual([]);
+    it('refuses year 0000, which PostgreSQL does not have (it is 1 BC there), and takes 0001', async () => {
+      const zero = await get('/v1/readings?start=0000-02-29&end=0001-01-02');
+      expect(zero.status).toBe(422);
+      expect(((await zero.json()) as { details: { field: string; message: string }[] }).details).toEqual([
+        { field: 'start', message: expect.stringMatching(/years 0001-9999/) },
+      ]);
+      await source
+        .pgPool()
+        .query(
+          `INSERT INTO source.data VALUES ('0001-12-31T12:00:00Z BC', 7, 8, 9), ('0001-01-01T00:00:00Z', 1, 2, 3)`,
+        );
+      const first = await json('/v1/readings?start=0001-01-01&end=0001-01-02&variables=power');
+      expect(first.items).toEqual([{ timestamp: '0001-01-01T00:00:00.000Z', power: 2 }]);
     });
   });
 

@@ -35,16 +35,17 @@ function offsetMinutes(zone: string | undefined): number | undefined {
 }
 
 /**
- * The instants a four-digit year can name in UTC, the form every timestamp is answered in
- * (YYYY-MM-DDTHH:mm:ss.sssZ): an offset could otherwise reach year -1 or 10000.
+ * The instants of the UTC years 0001-9999: the form every timestamp is answered in
+ * (YYYY-MM-DDTHH:mm:ss.sssZ) has four digits, and PostgreSQL has no year 0000 (it calls it 1 BC,
+ * which its text forms would answer as year 0001). An offset could otherwise reach beyond them.
  */
-const EARLIEST = utcInstant(0, 0, 1).getTime();
+const EARLIEST = utcInstant(1, 0, 1).getTime();
 const END = utcInstant(10_000, 0, 1).getTime();
 
 /**
  * Parses an ISO 8601 date or date-time; a value without an offset is UTC. Returns undefined for
  * anything unparseable or impossible (2024-02-30, 25:00), and for an instant outside the UTC years
- * 0000-9999. Years 0000-0099 are those years, not 1900-1999. Precision is kept to the millisecond.
+ * 0001-9999. Years 0001-0099 are those years, not 1900-1999. Precision is kept to the millisecond.
  */
 export function parseIsoTimestamp(text: string): Date | undefined {
   const match = ISO_8601.exec(text.trim());
