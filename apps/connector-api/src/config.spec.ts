@@ -1,15 +1,8 @@
-import { ConfigValidationError, loadConfig } from '@caudal/platform';
+import { configProblems, loadConfig } from '@caudal/platform';
 import { ConnectorApiConfig } from './config';
 
-function problems(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadConfig('connector-api', ConnectorApiConfig, env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-}
+const problems = (env: NodeJS.ProcessEnv) =>
+  configProblems(() => loadConfig('connector-api', ConnectorApiConfig, env));
 
 describe('connector API configuration', () => {
   it('accepts the defaults and a PostgreSQL URL for the source database', () => {

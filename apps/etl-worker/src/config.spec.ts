@@ -1,15 +1,7 @@
-import { ConfigValidationError } from '@caudal/platform';
+import { configProblems } from '@caudal/platform';
 import { loadEtlConfig } from './etl-runtime';
 
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    loadEtlConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = (env: Record<string, string>) => configProblems(() => loadEtlConfig(env));
 
 describe('ETL configuration', () => {
   it('accepts the defaults and a custom set of distinct variables', () => {

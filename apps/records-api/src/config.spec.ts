@@ -1,17 +1,10 @@
-import { ConfigValidationError, loadConfig } from '@caudal/platform';
+import { configProblems, loadConfig } from '@caudal/platform';
 import { RecordsApiConfig } from './config';
 
 const TOKENS = { RECORDS_ADMIN_TOKENS: 'admin-token-0123456789' };
 
-function problems(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadConfig('records-api', RecordsApiConfig, env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-}
+const problems = (env: NodeJS.ProcessEnv) =>
+  configProblems(() => loadConfig('records-api', RecordsApiConfig, env));
 
 describe('records API configuration', () => {
   it('accepts a PostgreSQL URL for the records database', () => {

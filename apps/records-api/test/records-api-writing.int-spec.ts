@@ -164,7 +164,19 @@ describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_P
 
     it('PATCH/DELETE: 422 for an id that is not plain decimal digits, 404 naming an id beyond the id column, nothing changed', async () => {
       const before = await sql('SELECT * FROM records.people ORDER BY id');
-      for (const id of ['1.0', '1e0', '0x1', '0', '-1', 'abc']) {
+      const cases = [
+        ...['1.0', '1e0', '0x1', '0', '-1', 'abc'].map((id) => ({
+          id,
+          status: 422,
+          body: { details: [{ field: 'id', message: 'id must be a positive integer' }] },
+        })),
+        ...['2147483648', '99999999999', '123456789012345678901'].map((id) => ({
+          id,
+          status: 404,
+          body: { message: `no contact with id ${id}` },
+        })),
+      ];
+      for (const { id, status, body: expected } of cases) {
         for (const [method, body] of [
           ['PATCH', { city: 'X' }],
           ['DELETE', undefined],
@@ -173,22 +185,8 @@ describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_P
           expect({ method, id, status: response.status, body: await response.json() }).toMatchObject({
             method,
             id,
-            status: 422,
-            body: { details: [{ field: 'id', message: 'id must be a positive integer' }] },
-          });
-        }
-      }
-      for (const id of ['2147483648', '99999999999', '123456789012345678901']) {
-        for (const [method, body] of [
-          ['PATCH', { city: 'X' }],
-          ['DELETE', undefined],
-        ] as const) {
-          const response = await call('admin', method, `/v1/contacts/${id}`, body, { 'if-match': '*' });
-          expect({ method, id, status: response.status, body: await response.json() }).toMatchObject({
-            method,
-            id,
-            status: 404,
-            body: { message: `no contact with id ${id}` },
+            status,
+            body: expected,
           });
         }
       }

@@ -1,15 +1,8 @@
-import { ConfigValidationError, loadConfig } from '@caudal/platform';
+import { configProblems, loadConfig } from '@caudal/platform';
 import { RecordsLoaderConfig } from './config';
 
-function problems(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadConfig('records-loader', RecordsLoaderConfig, env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-}
+const problems = (env: NodeJS.ProcessEnv) =>
+  configProblems(() => loadConfig('records-loader', RecordsLoaderConfig, env));
 
 describe('records loader configuration', () => {
   it('accepts the defaults and a PostgreSQL URL', () => {

@@ -1,15 +1,7 @@
-import { ConfigValidationError } from '@caudal/platform';
+import { configProblems } from '@caudal/platform';
 import { loadRelationsConfig } from './relations-runtime';
 
-function problems(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadRelationsConfig(env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-}
+const problems = (env: NodeJS.ProcessEnv) => configProblems(() => loadRelationsConfig(env));
 
 describe('relations loader configuration: database URLs', () => {
   it('takes MySQL/MariaDB or PostgreSQL for the relations database', () => {

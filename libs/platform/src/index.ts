@@ -1,4 +1,4 @@
-export { ConfigValidationError, loadConfig } from './config/env-config';
+export { configProblems, ConfigValidationError, loadConfig } from './config/env-config';
 export { IsLogLevel, IsOptionalDatabaseUrl, IsPort, LOG_LEVELS } from './config/config-decorators';
 export {
   parseDatabaseUrl,

@@ -1,4 +1,4 @@
-import { ConfigValidationError, loadConfig } from './env-config';
+import { configProblems, loadConfig } from './env-config';
 import {
   IsOptionalDatabaseUrl,
   POSTGRES_OR_MYSQL_URL_SCHEMES,
@@ -13,15 +13,7 @@ class UrlsConfig {
   RELATIONS_DATABASE_URL?: string;
 }
 
-function problems(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadConfig('sample', UrlsConfig, env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-}
+const problems = (env: NodeJS.ProcessEnv) => configProblems(() => loadConfig('sample', UrlsConfig, env));
 
 describe('IsOptionalDatabaseUrl(schemes)', () => {
   it('accepts unset and the schemes given', () => {

@@ -40,3 +40,17 @@ export function loadConfig<T extends object>(
   if (errors.length > 0) throw new ConfigValidationError(appName, errors.map(describe));
   return config;
 }
+
+/**
+ * What is wrong with a configuration, one line per problem (none: an empty list), from a function
+ * that loads it (loadConfig, or an app's own loader); any other error is thrown.
+ */
+export function configProblems(load: () => unknown): readonly string[] {
+  try {
+    load();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+}
