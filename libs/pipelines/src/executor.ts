@@ -19,6 +19,11 @@ export interface PartitionResult {
   error?: string;
   /** The run was stopped by `signal` (a worker shutting down, Ctrl-C): failed, not for its own fault. */
   interrupted?: boolean;
+  /**
+   * Another run of the partition was running, and the caller asked to wait for it (`deferIfBusy`):
+   * nothing ran and nothing was recorded; the job's queued row stays queued.
+   */
+  busy?: boolean;
   durationMs: number;
 }
 
@@ -44,6 +49,11 @@ export interface ExecuteOptions {
    * `context.signal`, is not retried, and is recorded as failed with "interrupted: <reason>".
    */
   signal?: AbortSignal;
+  /**
+   * When another run of the partition is running, return `busy` instead of recording the job as
+   * skipped (the queue worker then puts the job back, to run after that run; see PipelineQueue.defer).
+   */
+  deferIfBusy?: boolean;
 }
 
 export const ALREADY_SUCCEEDED = 'the partition has already succeeded; a schedule runs it once';
@@ -79,7 +89,7 @@ export class PartitionExecutor {
     pipeline: PipelineDefinition,
     partition: string,
     trigger: Trigger,
-    { queuedRunId, fromQueue = false, signal }: ExecuteOptions = {},
+    { queuedRunId, fromQueue = false, signal, deferIfBusy = false }: ExecuteOptions = {},
   ): Promise<PartitionResult> {
     if (!isPartitionKey(partition, pipeline.partitioning)) {
       throw new NonRetryableError(
@@ -124,8 +134,18 @@ export class PartitionExecutor {
       const run = await ledger.start(pipeline.name, partition, trigger, attempt, {
         ...(attempt === 1 && queuedRunId ? { queuedRunId } : {}),
         silentAfterMs: this.silentAfterMs,
+        keepQueued: attempt === 1 && deferIfBusy,
       });
       if (!run) {
+        if (attempt === 1 && deferIfBusy) {
+          return {
+            partition,
+            status: 'skipped',
+            attempts: 0,
+            busy: true,
+            durationMs: performance.now() - started,
+          };
+        }
         return {
           partition,
           status: 'skipped',

@@ -43,7 +43,13 @@ export {
   type RedoPolicy,
 } from './backfill';
 export { ProgressReporter, renderProgress, type ProgressState } from './progress';
-export { DEFAULT_JOB_EXPIRY_SECONDS, PipelineQueue, type PartitionJob, type QueueOptions } from './queue';
+export {
+  DEFAULT_JOB_EXPIRY_SECONDS,
+  MERGED_INTO_QUEUED,
+  PipelineQueue,
+  type PartitionJob,
+  type QueueOptions,
+} from './queue';
 export {
   PipelineWorkerModule,
   startPipelineWorker,

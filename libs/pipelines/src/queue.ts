@@ -27,10 +27,27 @@ export interface QueueOptions {
    * that failed before it could record the run (its ops database dropped) may find it back.
    */
   retryDelaySeconds?: number;
+  /**
+   * How long a job whose partition is running elsewhere waits before it is tried again (default
+   * 30 s): `etl enqueue` of a date that is running runs it once that run has ended.
+   */
+  deferSeconds?: number;
 }
 
 export const DEFAULT_JOB_EXPIRY_SECONDS = 15 * 60;
 const DEFAULT_RETRY_DELAY_SECONDS = 30;
+const DEFAULT_DEFER_SECONDS = 30;
+
+/**
+ * pg-boss's 'short' policy: at most one queued (not yet claimed) job per partition, and no limit on
+ * claimed ones. A 'stately' queue (what earlier versions created) also allows one active job per
+ * partition, and pg-boss 10 claims jobs strictly in order: a second job of a running partition at
+ * the head of the queue made every claim fail, so no other partition ran until that run ended.
+ */
+const QUEUE_POLICY = 'short';
+
+/** Why a deferred job's queued row is closed when the queue already holds a job for its partition. */
+export const MERGED_INTO_QUEUED = 'another job of this partition is queued; it runs the partition';
 
 /**
  * How many times pg-boss gives a job out again: after it expired in a vanished worker's hands, or
@@ -51,10 +68,12 @@ interface JobPolicy {
 }
 
 /**
- * The work queue (pg-boss on the ops database). Each pipeline has a 'stately' queue keyed by
- * partition: at most one queued and one active job per partition, so N replicas enqueueing the same
- * schedule tick create one job. A tick that comes while that job runs can queue a second one; the
- * ledger stops it (a schedule job whose partition has succeeded is skipped, see PartitionExecutor).
+ * The work queue (pg-boss on the ops database). Each pipeline has a queue keyed by partition with at
+ * most one queued job per partition, so N replicas enqueueing the same schedule tick create one job.
+ * The ledger, not the queue, keeps a partition to one run at a time: a job claimed while its
+ * partition runs elsewhere is put back to wait (`defer`), or, for a schedule job, skipped (the run
+ * going on is the one the schedule asked for; once the partition has succeeded a schedule job is
+ * skipped too, see PartitionExecutor). Either way the other partitions' jobs go on being claimed.
  * Runs are retried by the executor, with the ledger; pg-boss gives a job out again only when the
  * worker that claimed it vanished (the job expired) or failed before recording the run.
  */
@@ -68,6 +87,7 @@ export class PipelineQueue {
     private readonly ledger: RunLedger,
     private readonly logger: Logger,
     private readonly jobPolicy: JobPolicy,
+    private readonly deferSeconds: number,
   ) {}
 
   static async start(
@@ -85,20 +105,37 @@ export class PipelineQueue {
     });
     boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
     await boss.start();
-    return new PipelineQueue(boss, ledger, logger, {
-      retryLimit: JOB_RETRIES,
-      retryDelay: options.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS,
-      retryBackoff: true,
-      expireInSeconds: options.expireInSeconds ?? DEFAULT_JOB_EXPIRY_SECONDS,
-    });
+    return new PipelineQueue(
+      boss,
+      ledger,
+      logger,
+      {
+        retryLimit: JOB_RETRIES,
+        retryDelay: options.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS,
+        retryBackoff: true,
+        expireInSeconds: options.expireInSeconds ?? DEFAULT_JOB_EXPIRY_SECONDS,
+      },
+      options.deferSeconds ?? DEFAULT_DEFER_SECONDS,
+    );
   }
 
+  /** Creates the pipeline's queue, or moves a queue created by an earlier version to our policy. */
   async ensureQueue(pipeline: PipelineDefinition): Promise<void> {
-    if (await this.boss.getQueue(pipeline.name)) return;
+    const existing = await this.boss.getQueue(pipeline.name);
+    if (existing) {
+      if (existing.policy !== QUEUE_POLICY) {
+        await this.boss.updateQueue(pipeline.name, {
+          name: pipeline.name,
+          policy: QUEUE_POLICY,
+          ...this.jobPolicy,
+        });
+      }
+      return;
+    }
     try {
       await this.boss.createQueue(pipeline.name, {
         name: pipeline.name,
-        policy: 'stately',
+        policy: QUEUE_POLICY,
         ...this.jobPolicy,
       });
     } catch (error) {
@@ -137,6 +174,23 @@ export class PipelineQueue {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Puts back a claimed job whose partition is running elsewhere, to be claimed again after
+   * `deferSeconds` (and again, while that run goes on), with its queued ledger row. If the partition
+   * already has a queued job, that job runs it and this one's row is closed as skipped. Returns
+   * whether the job went back in the queue.
+   */
+  async defer(pipeline: PipelineDefinition, job: PartitionJob): Promise<boolean> {
+    const id = await this.boss.send(pipeline.name, job, {
+      singletonKey: job.partition,
+      startAfter: this.deferSeconds,
+      ...this.jobPolicy,
+    });
+    if (id) return true;
+    await this.ledger.skip(pipeline.name, job.partition, job.trigger, MERGED_INTO_QUEUED, job.runId);
+    return false;
   }
 
   /**

@@ -53,8 +53,19 @@ class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShut
             fromQueue: true,
             ...(job.runId ? { queuedRunId: job.runId } : {}),
             signal: this.stopping.signal,
+            // A schedule job finds the run it asked for going on; any other waits for it to end.
+            deferIfBusy: job.trigger !== 'schedule',
           });
           if (result.interrupted) await this.requeue(pipeline, job.partition, job.trigger);
+          else if (result.busy) {
+            const deferred = await queue.defer(pipeline, job);
+            logger.info(
+              { pipeline: pipeline.name, partition: job.partition, deferred },
+              deferred
+                ? 'partition running elsewhere; job put back'
+                : 'partition running elsewhere; already queued',
+            );
+          }
         });
       }
       if (pipeline.schedule && this.options.schedule !== false) {

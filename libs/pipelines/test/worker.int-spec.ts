@@ -112,7 +112,7 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
       });
       for (let i = 0; i < 100 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(ran).toEqual(['2024-05-01']);
-      // The first job is active: the stately queue takes a second one for the same date.
+      // The first job is active (claimed): the queue takes a second one for the same date.
       expect(await queue.enqueue(pipeline, '2024-05-01', 'schedule')).toBe(true);
       release();
       for (let i = 0; i < 100 && results.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
@@ -127,6 +127,92 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     expect(attempts.map((a) => a.status)).toEqual(['succeeded', 'skipped']);
     const [status] = await ledger.statuses('slow-daily', '2024-05-01', '2024-05-01');
     expect(status).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('a second job of a running date waits for that run without holding up other dates, then runs', async () => {
+    const ledger = new RunLedger(ops.pgPool());
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const ran: string[] = [];
+    const pipeline: PipelineDefinition = {
+      name: 'busy-date',
+      partitioning: 'daily',
+      timeZone: 'UTC',
+      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      run: async (partition) => {
+        ran.push(partition);
+        if (ran.length === 1) await released; // the first run of 10-01 goes on until the test says
+        return { rowsRead: 1, rowsWritten: 1 };
+      },
+    };
+    const quick: QueueOptions = { deferSeconds: 1 };
+    const replicas = [
+      await startReplica(pg.url, ledger, pipeline, { queue: quick }),
+      await startReplica(pg.url, ledger, pipeline, { queue: quick }),
+    ];
+    try {
+      expect(await replicas[0]!.queue.enqueue(pipeline, '2024-10-01', 'cli')).toBe(true);
+      for (let i = 0; i < 100 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(ran).toEqual(['2024-10-01']);
+      // Asked again while it runs (queued ahead of another date), then another date.
+      expect(await replicas[0]!.queue.enqueue(pipeline, '2024-10-01', 'cli')).toBe(true);
+      expect(await replicas[0]!.queue.enqueue(pipeline, '2024-10-02', 'cli')).toBe(true);
+      for (let i = 0; i < 100 && ran.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(ran).toEqual(['2024-10-01', '2024-10-02']); // 10-02 ran while 10-01 still runs
+      // The second job of 10-01 waits (queued) for the first run, and never runs beside it.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(ran).toEqual(['2024-10-01', '2024-10-02']);
+      expect((await ledger.attempts('busy-date', '2024-10-01')).map((a) => a.status)).toEqual([
+        'running',
+        'queued',
+      ]);
+      release();
+      for (let i = 0; i < 100 && ran.length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50; i++) {
+        const attempts = await ledger.attempts('busy-date', '2024-10-01');
+        if (attempts.every((a) => a.status === 'succeeded')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      release();
+      for (const replica of replicas) await replica.app.close();
+    }
+    expect(ran).toEqual(['2024-10-01', '2024-10-02', '2024-10-01']);
+    expect((await ledger.attempts('busy-date', '2024-10-01')).map((a) => [a.status, a.error])).toEqual([
+      ['succeeded', null],
+      ['succeeded', null],
+    ]);
+  });
+
+  it('a queue created by an earlier version (stately) is moved to one queued job per partition', async () => {
+    const logger = createLogger('worker-test', 'silent');
+    const pipeline: PipelineDefinition = {
+      name: 'old-stately',
+      partitioning: 'daily',
+      timeZone: 'UTC',
+      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      run: async () => ({ rowsRead: 0, rowsWritten: 0 }),
+    };
+    const boss = new PgBoss({
+      connectionString: pg.url,
+      schema: 'pgboss',
+      supervise: false,
+      schedule: false,
+    });
+    await boss.start();
+    try {
+      await boss.createQueue('old-stately', { name: 'old-stately', policy: 'stately' });
+    } finally {
+      await boss.stop({ graceful: false, wait: true, close: true } as PgBoss.StopOptions);
+    }
+    const queue = await PipelineQueue.start(pg.url, new RunLedger(ops.pgPool()), logger);
+    try {
+      await queue.ensureQueue(pipeline);
+    } finally {
+      await queue.stop();
+    }
+    const { rows } = await ops.pgPool().query(`SELECT policy FROM pgboss.queue WHERE name = 'old-stately'`);
+    expect(rows).toEqual([{ policy: 'short' }]);
   });
 
   it('a shutdown interrupts the run in progress, records it, and queues the date again for the next worker', async () => {

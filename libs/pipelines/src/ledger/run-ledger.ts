@@ -150,7 +150,8 @@ export class RunLedger {
   /**
    * Starts an attempt: marks the job's queued row running (`queuedRunId`) or inserts a running row.
    * Returns undefined when another attempt of the partition is running: the second guard, enforced
-   * by a unique index; the queued row (or a new row) is then recorded as skipped. Only when that
+   * by a unique index; the queued row (or a new row) is then recorded as skipped, unless `keepQueued`
+   * (the caller puts the job back in the queue, and its row stays queued). Only when that
    * guard trips are running attempts checked for being abandoned (their process is gone, or their
    * heartbeat silent for `silentAfterMs`); if one was, it is failed and the start is tried once more.
    * The common path is one statement.
@@ -160,7 +161,7 @@ export class RunLedger {
     partition: string,
     trigger: Trigger,
     attempt: number,
-    options: { queuedRunId?: string; silentAfterMs?: number } = {},
+    options: { queuedRunId?: string; silentAfterMs?: number; keepQueued?: boolean } = {},
   ): Promise<StartedRun | undefined> {
     for (let tries = 1; ; tries++) {
       try {
@@ -173,6 +174,7 @@ export class RunLedger {
           options.silentAfterMs ?? SILENT_AFTER_MS,
         );
         if (released === 0 || tries > 1) {
+          if (options.keepQueued) return undefined;
           await this.skip(
             pipeline,
             partition,
