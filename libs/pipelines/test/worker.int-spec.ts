@@ -15,6 +15,16 @@ import {
   type QueueOptions,
 } from '../src';
 
+const ONE_ATTEMPT = { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 };
+
+/** A daily pipeline in UTC, tried once unless `definition` says otherwise. */
+function dailyPipeline(
+  name: string,
+  definition: Pick<PipelineDefinition, 'run'> & Partial<PipelineDefinition>,
+): PipelineDefinition {
+  return { name, partitioning: 'daily', timeZone: 'UTC', retry: ONE_ATTEMPT, ...definition };
+}
+
 /** A worker replica serving `pipeline` (queue consumer and schedule), as `etl worker` starts one. */
 async function startReplica(
   url: string,
@@ -57,17 +67,13 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
   it('a tick enqueues the previous day and a worker runs it, recorded with the schedule trigger', async () => {
     const ledger = new RunLedger(ops.pgPool());
     const ran: string[] = [];
-    const pipeline: PipelineDefinition = {
-      name: 'every-second',
-      partitioning: 'daily',
-      timeZone: 'UTC',
+    const pipeline = dailyPipeline('every-second', {
       schedule: { cron: '* * * * * *' }, // every second, so the test need not wait for midnight
-      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
       run: async (partition) => {
         ran.push(partition);
         return { rowsRead: 1, rowsWritten: 1 };
       },
-    };
+    });
     const { app } = await startReplica(pg.url, ledger, pipeline);
     try {
       for (let i = 0; i < 150 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
@@ -89,17 +95,13 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const ran: string[] = [];
-    const pipeline: PipelineDefinition = {
-      name: 'slow-daily',
-      partitioning: 'daily',
-      timeZone: 'UTC',
-      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+    const pipeline = dailyPipeline('slow-daily', {
       run: async (partition) => {
         ran.push(partition);
         await released;
         return { rowsRead: 1, rowsWritten: 1 };
       },
-    };
+    });
     const executor = new PartitionExecutor({ ledger, logger });
     const queue = await PipelineQueue.start(pg.url, ledger, logger);
     const results: string[] = [];
@@ -134,17 +136,13 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const ran: string[] = [];
-    const pipeline: PipelineDefinition = {
-      name: 'busy-date',
-      partitioning: 'daily',
-      timeZone: 'UTC',
-      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+    const pipeline = dailyPipeline('busy-date', {
       run: async (partition) => {
         ran.push(partition);
         if (ran.length === 1) await released; // the first run of 10-01 goes on until the test says
         return { rowsRead: 1, rowsWritten: 1 };
       },
-    };
+    });
     const quick: QueueOptions = { deferSeconds: 1 };
     const replicas = [
       await startReplica(pg.url, ledger, pipeline, { queue: quick }),
@@ -186,13 +184,9 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
 
   it('a queue created by an earlier version (stately) is moved to one queued job per partition', async () => {
     const logger = createLogger('worker-test', 'silent');
-    const pipeline: PipelineDefinition = {
-      name: 'old-stately',
-      partitioning: 'daily',
-      timeZone: 'UTC',
-      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+    const pipeline = dailyPipeline('old-stately', {
       run: async () => ({ rowsRead: 0, rowsWritten: 0 }),
-    };
+    });
     const boss = new PgBoss({
       connectionString: pg.url,
       schema: 'pgboss',
@@ -218,11 +212,8 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
   it('a shutdown interrupts the run in progress, records it, and queues the date again for the next worker', async () => {
     const ledger = new RunLedger(ops.pgPool());
     const started: string[] = [];
-    const pipeline: PipelineDefinition = {
-      name: 'interruptible',
-      partitioning: 'daily',
-      timeZone: 'UTC',
-      retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+    const pipeline = dailyPipeline('interruptible', {
+      retry: { ...ONE_ATTEMPT, attempts: 3 },
       run: async (partition, context) => {
         started.push(partition);
         if (started.length > 1) return { rowsRead: 2, rowsWritten: 2 }; // the next worker's run
@@ -232,7 +223,7 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
         );
         throw new Error('unreachable');
       },
-    };
+    });
     const startWorker = () => startReplica(pg.url, ledger, pipeline);
 
     const first = await startWorker();
@@ -274,13 +265,9 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     'a worker stopped while it claims a job leaves no active job behind; the next worker runs the date',
     async () => {
       const ledger = new RunLedger(ops.pgPool());
-      const pipeline: PipelineDefinition = {
-        name: 'claim-race',
-        partitioning: 'daily',
-        timeZone: 'UTC',
-        retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      const pipeline = dailyPipeline('claim-race', {
         run: async () => ({ rowsRead: 1, rowsWritten: 1 }),
-      };
+      });
       const startWorker = () => startReplica(pg.url, ledger, pipeline);
       // Hold the claim in flight: a lock on pg-boss's job table blocks the worker's fetch until released.
       const worker = await startWorker();
@@ -321,16 +308,12 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
   it('a worker killed outright: its job is given out again once it expires, and the date runs', async () => {
     const ledger = new RunLedger(ops.pgPool());
     const ran: string[] = [];
-    const pipeline: PipelineDefinition = {
-      name: 'killed-worker',
-      partitioning: 'daily',
-      timeZone: 'UTC',
-      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+    const pipeline = dailyPipeline('killed-worker', {
       run: async (partition) => {
         ran.push(partition);
         return { rowsRead: 3, rowsWritten: 3 };
       },
-    };
+    });
     const quick: QueueOptions = { expireInSeconds: 2, maintenanceIntervalSeconds: 1, retryDelaySeconds: 1 };
     const logger = createLogger('worker-test', 'silent');
     const enqueuer = await PipelineQueue.start(pg.url, ledger, logger, quick);
@@ -380,17 +363,13 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
   it('a run longer than its job expiry runs once: the job given out again finds it done', async () => {
     const ledger = new RunLedger(ops.pgPool());
     let runs = 0;
-    const pipeline: PipelineDefinition = {
-      name: 'outlives-expiry',
-      partitioning: 'daily',
-      timeZone: 'UTC',
-      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+    const pipeline = dailyPipeline('outlives-expiry', {
       run: async () => {
         runs++;
         await new Promise((r) => setTimeout(r, 3500));
         return { rowsRead: 1, rowsWritten: 1 };
       },
-    };
+    });
     const quick: QueueOptions = { expireInSeconds: 1, maintenanceIntervalSeconds: 1, retryDelaySeconds: 1 };
     const replica = await startReplica(pg.url, ledger, pipeline, { queue: quick, heartbeatEveryMs: 200 });
     try {
