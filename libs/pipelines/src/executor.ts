@@ -9,6 +9,10 @@ import {
   type Trigger,
 } from './definition';
 import { HEARTBEAT_EVERY_MS, SILENT_AFTER_MS, type RunLedger } from './ledger/run-ledger';
+
+/** Why an attempt's result is not recorded: another worker failed it as abandoned while it ran. */
+export const TAKEN_OVER =
+  'this attempt was failed as abandoned while it ran (its heartbeat did not reach the ledger); the ledger keeps that verdict';
 import { isPartitionKey, partitionWindow } from './partitions';
 
 export interface PartitionResult {
@@ -57,7 +61,6 @@ export interface ExecuteOptions {
 }
 
 export const ALREADY_SUCCEEDED = 'the partition has already succeeded; a schedule runs it once';
-export const JOB_ALREADY_DONE = 'this job has already run the partition (the queue gave it out again)';
 
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
@@ -102,17 +105,20 @@ export class PartitionExecutor {
         : partitionWindow(partition, pipeline.partitioning, pipeline.timeZone);
     const started = performance.now();
     const { ledger } = this.options;
-    if (fromQueue && queuedRunId && (await ledger.succeededSince(pipeline.name, partition, queuedRunId))) {
-      // The queue gave this job out again (it expired while its run went on, or it was claimed by a
-      // worker that died after the run succeeded): the job's work is done.
-      await ledger.skip(pipeline.name, partition, trigger, JOB_ALREADY_DONE, queuedRunId);
-      return { partition, status: 'skipped', attempts: 0, durationMs: performance.now() - started };
-    }
     if (fromQueue && trigger === 'schedule' && pipeline.partitioning !== 'none') {
       // A schedule produces each partition once: a second job for it (a replica's late tick, queued
       // while the first ran) finds it done and does nothing. Re-runs are asked for: run, backfill.
       if (await ledger.hasSucceeded(pipeline.name, partition)) {
         await ledger.skip(pipeline.name, partition, trigger, ALREADY_SUCCEEDED, queuedRunId);
+        return { partition, status: 'skipped', attempts: 0, durationMs: performance.now() - started };
+      }
+    }
+    if (fromQueue && queuedRunId) {
+      // A copy of a job that already ran (the queue gave it out again: its first claim outlived the
+      // job's expiry, or its worker died after the verdict), or a job that a later run made moot.
+      const done = await ledger.jobDone(pipeline.name, partition, queuedRunId);
+      if (done) {
+        await ledger.skip(pipeline.name, partition, trigger, done, queuedRunId);
         return { partition, status: 'skipped', attempts: 0, durationMs: performance.now() - started };
       }
     }
@@ -160,6 +166,7 @@ export class PartitionExecutor {
         runId: run.id,
       });
       const metadata: Record<string, unknown> = {};
+      const lease = this.holdAttempt(run.id, logger, signal);
       const context: RunContext = {
         pipeline: pipeline.name,
         partition,
@@ -168,23 +175,27 @@ export class PartitionExecutor {
         logger,
         progress: (done, total) => logger.debug({ done, total }, 'progress'),
         metadata: (values) => Object.assign(metadata, values),
-        signal: signal ?? new AbortController().signal,
+        signal: lease.signal,
       };
       const attemptStarted = performance.now();
-      // While the attempt runs, its heartbeat says it is alive (however long it takes).
-      const heartbeat = setInterval(() => {
-        ledger.heartbeat(run.id).catch((error: unknown) => logger.warn({ err: error }, 'heartbeat failed'));
-      }, this.heartbeatEveryMs);
-      heartbeat.unref();
       try {
         let outcome: RunOutcome;
         try {
           outcome = await pipeline.run(partition, context);
         } finally {
-          clearInterval(heartbeat);
+          lease.release();
         }
         metadata['duration_ms'] = Math.round(performance.now() - attemptStarted);
-        await ledger.succeed(run.id, outcome, metadata);
+        if (!(await ledger.succeed(run.id, outcome, metadata))) {
+          logger.warn({ rowsWritten: outcome.rowsWritten }, TAKEN_OVER);
+          return {
+            partition,
+            status: 'failed',
+            attempts: attempt,
+            error: TAKEN_OVER,
+            durationMs: performance.now() - started,
+          };
+        }
         logger.info({ rowsRead: outcome.rowsRead, rowsWritten: outcome.rowsWritten }, 'run succeeded');
         return {
           partition,
@@ -197,18 +208,25 @@ export class PartitionExecutor {
         const interrupted = signal?.aborted === true;
         const message = interrupted
           ? `${interruptReason(signal)} (${describeError(error)})`
-          : describeError(error);
+          : lease.lost
+            ? `stopped: ${lease.lost}${error === lease.signal.reason ? '' : ` (${describeError(error)})`}`
+            : describeError(error);
         metadata['duration_ms'] = Math.round(performance.now() - attemptStarted);
-        await ledger.fail(run.id, message, metadata);
+        const recorded = await ledger.fail(run.id, message, metadata);
+        if (!recorded) logger.warn({ err: error }, TAKEN_OVER);
         const retry =
-          !interrupted && !(error instanceof NonRetryableError) && attempt < pipeline.retry.attempts;
+          recorded &&
+          !interrupted &&
+          !lease.lost &&
+          !(error instanceof NonRetryableError) &&
+          attempt < pipeline.retry.attempts;
         logger.warn({ err: error, retry, interrupted }, 'run failed');
         if (!retry) {
           return {
             partition,
             status: 'failed',
             attempts: attempt,
-            error: message,
+            error: recorded ? message : TAKEN_OVER,
             ...(interrupted ? { interrupted } : {}),
             durationMs: performance.now() - started,
           };
@@ -216,5 +234,54 @@ export class PartitionExecutor {
         await this.wait(backoffDelayMs(attempt, pipeline.retry, this.options.random), signal);
       }
     }
+  }
+
+  /**
+   * An attempt's hold on its partition while it runs: its heartbeat, stamped every
+   * `heartbeatEveryMs`, and the signal its run gets. The signal aborts when the caller's does, and
+   * when the hold is lost: the ledger says the attempt is no longer running (another worker failed
+   * it as abandoned), or no heartbeat has reached the ledger for half the silence after which others
+   * may do so. Stopping then keeps a partition from running in two places.
+   */
+  private holdAttempt(
+    runId: string,
+    logger: Logger,
+    signal: AbortSignal | undefined,
+  ): { signal: AbortSignal; lost: string | undefined; release(): void } {
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', forward, { once: true });
+    const hold = {
+      signal: controller.signal,
+      lost: undefined as string | undefined,
+      release: () => {
+        clearInterval(heartbeat);
+        signal?.removeEventListener('abort', forward);
+      },
+    };
+    const lose = (reason: string) => {
+      if (hold.lost) return;
+      hold.lost = reason;
+      logger.warn({ reason }, 'attempt lost its hold on the partition; stopping it');
+      controller.abort(new Error(reason));
+    };
+    let lastBeat = Date.now();
+    const heartbeat = setInterval(() => {
+      this.options.ledger.heartbeat(runId).then(
+        (running) => {
+          if (running) lastBeat = Date.now();
+          else lose('another worker failed this attempt as abandoned');
+        },
+        (error: unknown) => {
+          logger.warn({ err: error }, 'heartbeat failed');
+          const silentMs = Date.now() - lastBeat;
+          if (silentMs >= this.silentAfterMs / 2) {
+            lose(`no heartbeat reached the ledger for ${Math.round(silentMs / 1000)} s`);
+          }
+        },
+      );
+    }, this.heartbeatEveryMs);
+    heartbeat.unref();
+    return hold;
   }
 }

@@ -24,10 +24,15 @@ export {
   zoneOffsetMinutes,
 } from './partitions';
 export { OPS_MIGRATIONS, OPS_ROLE } from './ledger/migrations';
-export { RunLedger, type PartitionStatus } from './ledger/run-ledger';
+export {
+  JOB_ALREADY_DONE,
+  RunLedger,
+  SUCCEEDED_SINCE_QUEUED,
+  type PartitionStatus,
+} from './ledger/run-ledger';
 export {
   ALREADY_SUCCEEDED,
-  JOB_ALREADY_DONE,
+  TAKEN_OVER,
   PartitionExecutor,
   type ExecuteOptions,
   type ExecutorOptions,

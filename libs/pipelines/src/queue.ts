@@ -50,12 +50,22 @@ const QUEUE_POLICY = 'short';
 export const MERGED_INTO_QUEUED = 'another job of this partition is queued; it runs the partition';
 
 /**
+ * The key that keeps one queued job per partition, per kind of job: a schedule job (skipped when
+ * its partition has succeeded or is running) never stands in for a requested one (`etl enqueue`,
+ * an interrupted run queued again), which runs the partition whatever its state.
+ */
+function jobKey(partition: string, trigger: Trigger): string {
+  return `${trigger === 'schedule' ? 'schedule' : 'request'}:${partition}`;
+}
+
+/**
  * How many times pg-boss gives a job out again: after it expired in a vanished worker's hands, or
  * when its handler threw before the run was recorded (the ops database failing). A run that fails
  * is the executor's to retry, with the ledger; the job is then completed, not failed. A job given
  * out again while its first run still goes on (a run longer than the expiry) finds that run's
- * attempt alive (its heartbeat) and is skipped; one given out after that run succeeded finds the
- * success in the ledger and is skipped too (PartitionExecutor): the partition never runs twice.
+ * attempt alive (its heartbeat) and waits for it (`defer`; a schedule job is skipped); once that run
+ * has its verdict, succeeded or failed, the copy finds it on its own queued row and is skipped
+ * (PartitionExecutor): the partition is never run twice for one job.
  */
 const JOB_RETRIES = 2;
 
@@ -119,7 +129,12 @@ export class PipelineQueue {
     );
   }
 
-  /** Creates the pipeline's queue, or moves a queue created by an earlier version to our policy. */
+  /**
+   * Creates the pipeline's queue, or moves a queue created by an earlier version to our policy:
+   * the queue, and its jobs not yet claimed (a job keeps the policy it was sent with, and pg-boss
+   * would go on refusing to claim a waiting 'stately' job of a running partition, and any job
+   * behind it). pg-boss has no call for the jobs; this is its job table as of pg-boss 10.
+   */
   async ensureQueue(pipeline: PipelineDefinition): Promise<void> {
     const existing = await this.boss.getQueue(pipeline.name);
     if (existing) {
@@ -129,6 +144,12 @@ export class PipelineQueue {
           policy: QUEUE_POLICY,
           ...this.jobPolicy,
         });
+        await this.boss
+          .getDb()
+          .executeSql(
+            `UPDATE ${QUEUE_SCHEMA}.job SET policy = $2 WHERE name = $1 AND state < 'active' AND policy IS DISTINCT FROM $2`,
+            [pipeline.name, QUEUE_POLICY],
+          );
       }
       return;
     }
@@ -144,7 +165,8 @@ export class PipelineQueue {
   }
 
   /**
-   * Enqueues a partition; returns false when that partition is already queued, or when a schedule
+   * Enqueues a partition; returns false when that partition already has a queued job of the same
+   * kind (schedule, or requested: see jobKey), or when a schedule
    * asks for a partition that has already succeeded (a schedule produces each partition once). The
    * ledger's queued row is written first and travels with the job, so a worker that claims the job
    * at once still finds it; if the queue refuses the job, the row is removed.
@@ -163,7 +185,10 @@ export class PipelineQueue {
     try {
       const job: PartitionJob = { partition, trigger, runId };
       // Set on each job, not only on the queue: a queue created by an older version keeps its defaults.
-      id = await this.boss.send(pipeline.name, job, { singletonKey: partition, ...this.jobPolicy });
+      id = await this.boss.send(pipeline.name, job, {
+        singletonKey: jobKey(partition, trigger),
+        ...this.jobPolicy,
+      });
     } catch (error) {
       await this.ledger.discardQueued(runId);
       throw error;
@@ -184,7 +209,7 @@ export class PipelineQueue {
    */
   async defer(pipeline: PipelineDefinition, job: PartitionJob): Promise<boolean> {
     const id = await this.boss.send(pipeline.name, job, {
-      singletonKey: job.partition,
+      singletonKey: jobKey(job.partition, job.trigger),
       startAfter: this.deferSeconds,
       ...this.jobPolicy,
     });

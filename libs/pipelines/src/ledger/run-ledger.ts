@@ -33,6 +33,11 @@ export const SILENT_AFTER_MS = 6 * HEARTBEAT_EVERY_MS;
 /** A running attempt without any heartbeat (written before heartbeats existed) is abandoned after this. */
 const LEGACY_STALE_MS = 3_600_000;
 
+/** A queue job's own queued row has a verdict: a copy the queue gave out again has nothing to do. */
+export const JOB_ALREADY_DONE = 'this job has already run the partition (the queue gave it out again)';
+/** A run that started after the queue job was queued has succeeded: the job has nothing to do. */
+export const SUCCEEDED_SINCE_QUEUED = 'a run started after this job was queued has succeeded';
+
 /** This process among all that ever had its pid on this host. */
 const INSTANCE = randomUUID().slice(0, 8);
 
@@ -65,11 +70,17 @@ export class RunLedger {
   ) {}
 
   /**
-   * Fails the partition's running attempts that are abandoned: their worker process on this host no
-   * longer exists, or their heartbeat has been silent for `silentAfterMs` (an attempt of a version
-   * before heartbeats: started over an hour ago). Returns how many were failed.
+   * Fails the running attempts of partitions `from`..`to` (all when unset) that are abandoned: their
+   * worker process on this host no longer exists, or their heartbeat has been silent for
+   * `silentAfterMs` (an attempt of a version before heartbeats: started over an hour ago). Returns
+   * how many were failed.
    */
-  private async failAbandoned(pipeline: string, partition: string, silentAfterMs: number): Promise<number> {
+  private async failAbandoned(
+    pipeline: string,
+    from: string | undefined,
+    to: string | undefined,
+    silentAfterMs: number,
+  ): Promise<number> {
     const { rows } = await this.pool.query<{
       id: string;
       worker: string | null;
@@ -77,10 +88,12 @@ export class RunLedger {
       legacy: boolean;
     }>(
       `SELECT id, worker, heartbeat_at IS NULL AS legacy,
-              CASE WHEN heartbeat_at IS NULL THEN started_at < now() - make_interval(secs => $4::float8 / 1000)
-                   ELSE heartbeat_at < now() - make_interval(secs => $3::float8 / 1000) END AS silent
-       FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 AND status = 'running'`,
-      [pipeline, partition, silentAfterMs, LEGACY_STALE_MS],
+              CASE WHEN heartbeat_at IS NULL THEN started_at < now() - make_interval(secs => $5::float8 / 1000)
+                   ELSE heartbeat_at < now() - make_interval(secs => $4::float8 / 1000) END AS silent
+       FROM ops.pipeline_runs
+       WHERE pipeline = $1 AND status = 'running'
+         AND ($2::text IS NULL OR partition_key >= $2) AND ($3::text IS NULL OR partition_key <= $3)`,
+      [pipeline, from ?? null, to ?? null, silentAfterMs, LEGACY_STALE_MS],
     );
     let failed = 0;
     for (const row of rows) {
@@ -102,25 +115,36 @@ export class RunLedger {
     return failed;
   }
 
-  /** Stamps a running attempt as alive (its executor does, every HEARTBEAT_EVERY_MS). */
-  async heartbeat(id: string): Promise<void> {
-    await this.pool.query(
+  /**
+   * Stamps a running attempt as alive (its executor does, every HEARTBEAT_EVERY_MS). Returns false
+   * when the attempt is no longer running: another worker found it silent and failed it as
+   * abandoned, and its partition may be running elsewhere (the executor then stops the run).
+   */
+  async heartbeat(id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
       `UPDATE ops.pipeline_runs SET heartbeat_at = now() WHERE id = $1 AND status = 'running'`,
       [id],
     );
+    return (rowCount ?? 0) > 0;
   }
 
   /**
-   * Whether the partition has succeeded at or after the ledger row `sinceRunId` (a job's queued row):
-   * that job's work is done, so a copy of it that the queue gives out again has nothing to do.
+   * Why a queue job whose queued row is `runId` has nothing left to do, if it has not:
+   *   - its row has a verdict (succeeded, failed or skipped; not failed as abandoned): the job ran,
+   *     and this is a copy the queue gave out again (its first claim outlived the job's expiry);
+   *   - a run of the partition that started after the job was queued has succeeded.
    */
-  async succeededSince(pipeline: string, partition: string, sinceRunId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `SELECT 1 FROM ops.pipeline_runs
-       WHERE pipeline = $1 AND partition_key = $2 AND id >= $3 AND status = 'succeeded' LIMIT 1`,
-      [pipeline, partition, sinceRunId],
+  async jobDone(pipeline: string, partition: string, runId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ ran: boolean; succeeded_since: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ops.pipeline_runs WHERE id = $3
+                        AND status IN ('succeeded', 'failed', 'skipped') AND coalesce(error, '') NOT LIKE 'abandoned:%') AS ran,
+              EXISTS (SELECT 1 FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2
+                        AND id > $3 AND status = 'succeeded') AS succeeded_since`,
+      [pipeline, partition, runId],
     );
-    return (rowCount ?? 0) > 0;
+    if (rows[0]?.ran) return JOB_ALREADY_DONE;
+    if (rows[0]?.succeeded_since) return SUCCEEDED_SINCE_QUEUED;
+    return undefined;
   }
 
   /** Records a queued run; its id goes with the job, which starts from (or is skipped on) this row. */
@@ -171,6 +195,7 @@ export class RunLedger {
         const released = await this.failAbandoned(
           pipeline,
           partition,
+          partition,
           options.silentAfterMs ?? SILENT_AFTER_MS,
         );
         if (released === 0 || tries > 1) {
@@ -211,20 +236,29 @@ export class RunLedger {
     return { id: String(rows[0]!.id) };
   }
 
-  async succeed(id: string, outcome: RunOutcome, metadata: Record<string, unknown>): Promise<void> {
-    await this.pool.query(
+  /**
+   * Records a running attempt's success. Returns false, recording nothing, when the attempt is no
+   * longer running (failed as abandoned meanwhile: the ledger's verdict, and the partition's next
+   * attempt, stand).
+   */
+  async succeed(id: string, outcome: RunOutcome, metadata: Record<string, unknown>): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
       `UPDATE ops.pipeline_runs SET status = 'succeeded', finished_at = now(), rows_read = $2, rows_written = $3,
               metadata = $4::jsonb
-       WHERE id = $1`,
+       WHERE id = $1 AND status = 'running'`,
       [id, outcome.rowsRead, outcome.rowsWritten, JSON.stringify({ ...metadata, ...outcome.metadata })],
     );
+    return (rowCount ?? 0) > 0;
   }
 
-  async fail(id: string, error: string, metadata: Record<string, unknown>): Promise<void> {
-    await this.pool.query(
-      `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(), error = $2, metadata = $3::jsonb WHERE id = $1`,
+  /** Records a running attempt's failure; false, recording nothing, when it is no longer running. */
+  async fail(id: string, error: string, metadata: Record<string, unknown>): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(), error = $2, metadata = $3::jsonb
+       WHERE id = $1 AND status = 'running'`,
       [id, error.slice(0, 4000), JSON.stringify(metadata)],
     );
+    return (rowCount ?? 0) > 0;
   }
 
   /** Records a skipped attempt: the job's queued row when there is one, else a new row. */
@@ -252,9 +286,12 @@ export class RunLedger {
 
   /**
    * Each partition's latest state (its most recent activity; skipped attempts aside), optionally
-   * within [from, to] keys.
+   * within [from, to] keys. Running attempts that are abandoned (their worker gone, their heartbeat
+   * silent for SILENT_AFTER_MS) are failed first, as the partition's next start would: a run whose
+   * process was killed shows as failed, and a backfill of failed partitions picks it up.
    */
   async statuses(pipeline: string, from?: string, to?: string): Promise<PartitionStatus[]> {
+    await this.failAbandoned(pipeline, from, to, SILENT_AFTER_MS);
     const { rows } = await this.pool.query(
       `SELECT partition_key, run_id, attempt, trigger, status, started_at, finished_at, rows_read, rows_written, error, metadata, ever_finished
        FROM ops.partition_status

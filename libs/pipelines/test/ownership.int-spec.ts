@@ -1,0 +1,243 @@
+import { createLogger, openMigratedDatabase, type Database } from '@caudal/platform';
+import { createTestPostgres, type TestPostgres } from '@caudal/testing';
+import { hostname } from 'node:os';
+import {
+  ALREADY_SUCCEEDED,
+  JOB_ALREADY_DONE,
+  OPS_MIGRATIONS,
+  OPS_ROLE,
+  PartitionExecutor,
+  PipelineQueue,
+  RunLedger,
+  selectPartitions,
+  SUCCEEDED_SINCE_QUEUED,
+  TAKEN_OVER,
+  type PipelineDefinition,
+  type RunContext,
+} from '../src';
+
+// Who owns a partition's run: an attempt that loses its hold stops, the ledger keeps its verdict,
+// dead attempts show as failed, and a queue job runs the partition at most once.
+describe('partition ownership (real PostgreSQL, or PGlite when TEST_POSTGRES_URL is unset)', () => {
+  let pg: TestPostgres;
+  let ops: Database;
+  let ledger: RunLedger;
+
+  beforeAll(async () => {
+    pg = await createTestPostgres('pipelines_ownership');
+    ops = await openMigratedDatabase({ role: OPS_ROLE, url: pg.url, migrations: OPS_MIGRATIONS });
+    ledger = new RunLedger(ops.pgPool());
+  });
+
+  afterAll(async () => {
+    await ops?.close();
+    await pg?.close();
+  });
+
+  const logger = createLogger('ownership-test', 'silent');
+  const pipeline = (
+    name: string,
+    run: (partition: string, context: RunContext) => Promise<{ rowsRead: number; rowsWritten: number }>,
+    attempts = 3,
+  ): PipelineDefinition => ({
+    name,
+    partitioning: 'daily',
+    timeZone: 'UTC',
+    retry: { attempts, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+    run,
+  });
+  const rows = async (name: string, partition: string) =>
+    (
+      await ops
+        .pgPool()
+        .query<{ status: string; error: string | null }>(
+          `SELECT status, error FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2 ORDER BY id`,
+          [name, partition],
+        )
+    ).rows.map((r) => [r.status, r.error]);
+  /** What another worker does when it finds this attempt silent: fails it as abandoned. */
+  const failAsAbandoned = (name: string, partition: string) =>
+    ops.pgPool().query(
+      `UPDATE ops.pipeline_runs SET status = 'failed', finished_at = now(), error = 'abandoned: no heartbeat from worker w for 3 min'
+         WHERE pipeline = $1 AND partition_key = $2 AND status = 'running'`,
+      [name, partition],
+    );
+  const until = async (condition: () => boolean) => {
+    for (let i = 0; i < 100 && !condition(); i++) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it('an attempt failed as abandoned while it runs is stopped by its next heartbeat, and not retried', async () => {
+    let calls = 0;
+    let started = false;
+    const stoppable = pipeline('taken', async (_, context) => {
+      calls++;
+      started = true;
+      await new Promise((_, reject) =>
+        context.signal.addEventListener('abort', () => reject(context.signal.reason as Error)),
+      );
+      throw new Error('unreachable');
+    });
+    const executor = new PartitionExecutor({ ledger, logger, heartbeatEveryMs: 50 });
+    const running = executor.run(stoppable, '2024-03-01', 'cli');
+    await until(() => started);
+    await failAsAbandoned('taken', '2024-03-01');
+    const result = await running;
+    expect(result).toMatchObject({ status: 'failed', attempts: 1, error: TAKEN_OVER });
+    expect(calls).toBe(1);
+    expect(await rows('taken', '2024-03-01')).toEqual([
+      ['failed', 'abandoned: no heartbeat from worker w for 3 min'],
+    ]);
+  });
+
+  it("a run that finishes after its attempt was failed as abandoned does not overwrite the ledger's verdict", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let started = false;
+    const deaf = pipeline('late-finish', async () => {
+      started = true;
+      await released; // ignores its signal
+      return { rowsRead: 1, rowsWritten: 1 };
+    });
+    // Beats once an hour: the takeover is found when the run ends, not by a heartbeat.
+    const executor = new PartitionExecutor({ ledger, logger, heartbeatEveryMs: 3_600_000 });
+    const running = executor.run(deaf, '2024-03-02', 'cli');
+    await until(() => started);
+    await failAsAbandoned('late-finish', '2024-03-02');
+    release();
+    expect(await running).toMatchObject({ status: 'failed', error: TAKEN_OVER });
+    expect(await rows('late-finish', '2024-03-02')).toEqual([
+      ['failed', 'abandoned: no heartbeat from worker w for 3 min'],
+    ]);
+  });
+
+  it('an attempt whose heartbeats cannot reach the ledger stops before others may take it over', async () => {
+    /** The ops database unreachable for heartbeats (every other statement goes through). */
+    class CutOffLedger extends RunLedger {
+      override heartbeat(): Promise<boolean> {
+        return Promise.reject(new Error('connect ECONNREFUSED'));
+      }
+    }
+    const cutOff = new CutOffLedger(ops.pgPool());
+    let reason = '';
+    const stoppable = pipeline('cut-off', async (_, context) => {
+      await new Promise((_, reject) =>
+        context.signal.addEventListener('abort', () => {
+          reason = (context.signal.reason as Error).message;
+          reject(context.signal.reason as Error);
+        }),
+      );
+      throw new Error('unreachable');
+    });
+    // Beats every 50 ms: others may take over after 300 ms of silence; the run stops at 150 ms.
+    const started = performance.now();
+    const result = await new PartitionExecutor({ ledger: cutOff, logger, heartbeatEveryMs: 50 }).run(
+      stoppable,
+      '2024-03-03',
+      'cli',
+    );
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(reason).toMatch(/^no heartbeat reached the ledger for \d+ s$/);
+    expect(result).toMatchObject({ status: 'failed', attempts: 1 });
+    const [[status, error]] = (await rows('cut-off', '2024-03-03')) as [[string, string]];
+    expect(status).toBe('failed');
+    expect(error).toMatch(/^stopped: no heartbeat reached the ledger for \d+ s$/);
+  });
+
+  it("a run whose process died shows as failed in the partitions' states, so a backfill of failed dates takes it", async () => {
+    await ops.pgPool().query(
+      `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, started_at, heartbeat_at, worker)
+       VALUES ('killed-backfill', '2024-03-04', 'backfill', 'succeeded', now() - interval '1 day', now(), 'w:1'),
+              ('killed-backfill', '2024-03-04', 'backfill', 'running', now(), now(), $1),
+              ('killed-backfill', '2024-03-05', 'backfill', 'running', now(), now(), 'elsewhere:1')`,
+      [`${hostname()}:999999`],
+    );
+    const statuses = await ledger.statuses('killed-backfill', '2024-03-04', '2024-03-05');
+    expect(statuses.map((s) => [s.partition, s.status, s.error])).toEqual([
+      ['2024-03-04', 'failed', `abandoned: worker ${hostname()}:999999 stopped before the run finished`],
+      ['2024-03-05', 'running', null], // alive elsewhere: its heartbeat is fresh
+    ]);
+    expect(selectPartitions(['2024-03-04', '2024-03-05'], statuses, ['failed'])).toEqual(['2024-03-04']);
+  });
+
+  it('a queue job given out again after its run failed does not run the partition again', async () => {
+    let calls = 0;
+    const failing = pipeline(
+      'failed-copy',
+      async () => {
+        calls++;
+        throw new Error('source down');
+      },
+      2,
+    );
+    const executor = new PartitionExecutor({ ledger, logger, wait: async () => undefined });
+    const job = {
+      fromQueue: true,
+      queuedRunId: await ledger.queued('failed-copy', '2024-03-06', 'backfill'),
+    };
+    expect(await executor.run(failing, '2024-03-06', 'backfill', job)).toMatchObject({ status: 'failed' });
+    expect(await executor.run(failing, '2024-03-06', 'backfill', job)).toMatchObject({
+      status: 'skipped',
+      attempts: 0,
+    });
+    expect(calls).toBe(2); // the two attempts of the first claim; none for the copy
+    expect(await rows('failed-copy', '2024-03-06')).toEqual([
+      ['failed', 'source down'],
+      ['failed', 'source down'],
+      ['skipped', JOB_ALREADY_DONE],
+    ]);
+  });
+
+  it('a requested re-run is not merged into a queued schedule job of the same date', async () => {
+    const ran: string[] = [];
+    const counting = pipeline('rerun', async (partition, context) => {
+      ran.push(`${partition} ${context.attempt}`);
+      return { rowsRead: 1, rowsWritten: 1 };
+    });
+    const executor = new PartitionExecutor({ ledger, logger });
+    const queue = await PipelineQueue.start(pg.url, ledger, logger);
+    const results: string[] = [];
+    try {
+      await queue.ensureQueue(counting);
+      expect(await queue.enqueue(counting, '2024-03-07', 'schedule')).toBe(true); // waits: no worker yet
+      expect((await executor.run(counting, '2024-03-07', 'cli')).status).toBe('succeeded'); // `etl run`
+      expect(await queue.enqueue(counting, '2024-03-07', 'cli')).toBe(true); // `etl enqueue`, to redo it
+      expect(await queue.enqueue(counting, '2024-03-07', 'cli')).toBe(false); // asked twice: one job
+      await queue.work(counting, async (job) => {
+        const options = { fromQueue: true, ...(job.runId ? { queuedRunId: job.runId } : {}) };
+        const result = await executor.run(counting, job.partition, job.trigger, options);
+        results.push(`${job.trigger} ${result.status}`);
+      });
+      await until(() => results.length === 2);
+    } finally {
+      await queue.stop();
+    }
+    expect(results).toEqual(['schedule skipped', 'cli succeeded']);
+    expect(ran).toHaveLength(2); // `etl run`, then the requested re-run
+    expect(await rows('rerun', '2024-03-07')).toEqual([
+      ['skipped', ALREADY_SUCCEEDED],
+      ['succeeded', null],
+      ['succeeded', null],
+    ]);
+  });
+
+  it('a queue job that a later run made moot is skipped with that reason', async () => {
+    let calls = 0;
+    const counting = pipeline('moot', async () => {
+      calls++;
+      return { rowsRead: 1, rowsWritten: 1 };
+    });
+    const executor = new PartitionExecutor({ ledger, logger });
+    const queuedRunId = await ledger.queued('moot', '2024-03-08', 'api');
+    expect((await executor.run(counting, '2024-03-08', 'cli')).status).toBe('succeeded'); // started later
+    expect(await executor.run(counting, '2024-03-08', 'api', { fromQueue: true, queuedRunId })).toMatchObject(
+      {
+        status: 'skipped',
+      },
+    );
+    expect(calls).toBe(1);
+    expect(await rows('moot', '2024-03-08')).toEqual([
+      ['skipped', SUCCEEDED_SINCE_QUEUED],
+      ['succeeded', null],
+    ]);
+  });
+});
