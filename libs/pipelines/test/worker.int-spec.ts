@@ -182,7 +182,7 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     ]);
   });
 
-  it('a queue created by an earlier version (stately) is moved to one queued job per partition', async () => {
+  it('a queue created by an earlier version (stately) is moved to our policy, with its waiting jobs', async () => {
     const logger = createLogger('worker-test', 'silent');
     const pipeline = dailyPipeline('old-stately', {
       run: async () => ({ rowsRead: 0, rowsWritten: 0 }),
@@ -195,15 +195,37 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     });
     await boss.start();
     try {
+      // An old replica runs 05-01; a second job of 05-01 waits ahead of one for 05-02.
       await boss.createQueue('old-stately', { name: 'old-stately', policy: 'stately' });
+      await boss.send(
+        'old-stately',
+        { partition: '2024-05-01', trigger: 'cli' },
+        { singletonKey: '2024-05-01' },
+      );
+      expect(await boss.fetch('old-stately')).toHaveLength(1);
+      await boss.send(
+        'old-stately',
+        { partition: '2024-05-01', trigger: 'cli' },
+        { singletonKey: '2024-05-01' },
+      );
+      await new Promise((r) => setTimeout(r, 10)); // created after it
+      await boss.send(
+        'old-stately',
+        { partition: '2024-05-02', trigger: 'cli' },
+        { singletonKey: '2024-05-02' },
+      );
+      expect(await boss.fetch('old-stately')).toEqual([]); // stately: the head job blocks every claim
+
+      const queue = await PipelineQueue.start(pg.url, new RunLedger(ops.pgPool()), logger);
+      try {
+        await queue.ensureQueue(pipeline);
+      } finally {
+        await queue.stop();
+      }
+      const claimed = await boss.fetch<{ partition: string }>('old-stately', { batchSize: 2 });
+      expect(claimed.map((job) => job.data.partition).sort()).toEqual(['2024-05-01', '2024-05-02']);
     } finally {
       await boss.stop({ graceful: false, wait: true, close: true } as PgBoss.StopOptions);
-    }
-    const queue = await PipelineQueue.start(pg.url, new RunLedger(ops.pgPool()), logger);
-    try {
-      await queue.ensureQueue(pipeline);
-    } finally {
-      await queue.stop();
     }
     const { rows } = await ops.pgPool().query(`SELECT policy FROM pgboss.queue WHERE name = 'old-stately'`);
     expect(rows).toEqual([{ policy: 'short' }]);
