@@ -5,6 +5,7 @@ import {
   type EmbeddedPostgres,
   sourceNodeArgs,
 } from '@caudal/platform';
+import { RELATIONS_SAMPLE_XLSX } from '@caudal/relations';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +18,7 @@ import {
   services,
   type ServiceSpec,
 } from './services';
+import { seedDropFolder } from './drop-folder';
 
 const root = findWorkspaceRoot();
 const children = new Set<ChildProcess>();
@@ -113,6 +115,8 @@ async function main(): Promise<void> {
       'RELATIONS_DROP_DIR',
       join(caudalHome(), 'relations', 'drop'),
     );
+    const seeded = await seedDropFolder(relationsDropDir, RELATIONS_SAMPLE_XLSX);
+    if (seeded) say(`put the seed's relationship workbook in the relations drop folder: ${seeded}`);
     say('starting the embedded PostgreSQL (PGlite)...');
     embedded = await ensureEmbeddedPostgres();
     say(

@@ -1,6 +1,5 @@
 import { userPath } from '@caudal/platform';
 import { SAMPLE_CONTACTS_CSV } from '@caudal/records';
-import { RELATIONS_SAMPLE_XLSX } from '@caudal/relations';
 import { join } from 'node:path';
 
 /** One app the launcher runs as a child process. */
@@ -183,8 +182,9 @@ export function services(settings: LauncherSettings): ServiceSpec[] {
     {
       name: 'relations-loader',
       cli: join('apps', 'relations-loader', 'src', 'cli.ts'),
-      // The seed's workbook is loaded once; on later starts its hash matches the last load: no change.
-      prepare: [['run', '--file', RELATIONS_SAMPLE_XLSX]],
+      // The newest workbook of the drop folder (the seed's, put there on first start: see
+      // seedDropFolder); on later starts its hash matches the last load: no change.
+      prepare: [['run']],
       serve: ['worker'],
       env: {
         RELATIONS_DATABASE_URL: settings.databaseUrl,
@@ -196,8 +196,9 @@ export function services(settings: LauncherSettings): ServiceSpec[] {
       readyLine: 'relations worker serving the queue and the schedule',
       banner: [
         `relations      ${scheduleText(settings.relationsSchedule)}: the newest .xlsx in ${settings.relationsDropDir}`,
-        `  (the seed's workbook is loaded; tables relations.people, relations.relations, relations.relation_changes)`,
-        `  now:    npm run relations -- run --file path/to/relaciones.xlsx`,
+        `  (loaded at start; the seed's workbook is put there when the folder has none;`,
+        `   tables relations.people, relations.relations, relations.relation_changes)`,
+        `  now:    npm run relations -- run   (or: run --file <a workbook elsewhere>)`,
         `  status: npm run relations -- status`,
       ],
     },

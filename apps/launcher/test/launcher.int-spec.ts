@@ -99,6 +99,14 @@ describe('npm start on the embedded default (connector API, ETL worker, records 
 
     // Relations: the seed's workbook loaded into the embedded database; the worker serves the schedule.
     expect(first.output()).toContain('relaciones.xlsx -> load #1: 883 cells read; 883 added');
+    const dropped = join(home, 'relations', 'drop', 'relaciones.xlsx');
+    expect(first.output()).toContain(
+      `put the seed's relationship workbook in the relations drop folder: ${dropped}`,
+    );
+    // What the schedule runs: the newest workbook of the drop folder (the same file: nothing to do).
+    const load = run(['apps/relations-loader/src/cli.ts', 'run'], env);
+    expect(await load.exit).toBe(0);
+    expect(load.output()).toContain('relaciones.xlsx: same file as load #1');
 
     // A command run alone with no URL finds the running server instead of opening the data twice.
     const state = JSON.parse(readFileSync(join(home, 'embedded-postgres.json'), 'utf8')) as { pid: number };
@@ -118,6 +126,7 @@ describe('npm start on the embedded default (connector API, ETL worker, records 
     expect(second.output()).toContain('0 of 23 dates to run');
     expect(second.output()).toContain('Sample.csv: the same content was already loaded; nothing changed');
     expect(second.output()).toContain('relaciones.xlsx: same file as load #1');
+    expect(second.output()).not.toContain("put the seed's relationship workbook");
     const again = await fetch(`${api}/v1/variables`);
     expect(((await again.json()) as { variables: { last: string }[] }).variables[0]!.last).toBe(
       '2024-10-23T23:00:00.000Z',
