@@ -9,11 +9,11 @@ import {
   type Trigger,
 } from './definition';
 import { HEARTBEAT_EVERY_MS, SILENT_AFTER_MS, type RunLedger } from './ledger/run-ledger';
+import { isPartitionKey, partitionWindow } from './partitions';
 
 /** Why an attempt's result is not recorded: another worker failed it as abandoned while it ran. */
 export const TAKEN_OVER =
   'this attempt was failed as abandoned while it ran (its heartbeat did not reach the ledger); the ledger keeps that verdict';
-import { isPartitionKey, partitionWindow } from './partitions';
 
 export interface PartitionResult {
   partition: string;
@@ -250,7 +250,8 @@ export class PartitionExecutor {
   ): { signal: AbortSignal; lost: string | undefined; release(): void } {
     const controller = new AbortController();
     const forward = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', forward, { once: true });
+    if (signal?.aborted) forward();
+    else signal?.addEventListener('abort', forward, { once: true });
     const hold = {
       signal: controller.signal,
       lost: undefined as string | undefined,
