@@ -1,8 +1,11 @@
 import {
   caudalHome,
+  ConfigValidationError,
   ensureEmbeddedPostgres,
   findWorkspaceRoot,
   type EmbeddedPostgres,
+  loadConfig,
+  PlatformConfig,
   sourceNodeArgs,
 } from '@caudal/platform';
 import { RELATIONS_SAMPLE_XLSX } from '@caudal/relations';
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(embedded, 0));
   try {
     // Settings first: a bad one stops `npm start` before anything starts.
+    loadConfig('npm start', PlatformConfig, process.env); // LOG_LEVEL, CAUDAL_EMBEDDED_PORT
     const connectorPort = portSetting(process.env, 'CONNECTOR_API_PORT', 3001);
     const recordsPort = portSetting(process.env, 'RECORDS_API_PORT', 3002);
     const recordsInbox = folderSetting(process.env, 'RECORDS_INBOX', join(caudalHome(), 'records', 'inbox'));
@@ -167,7 +171,8 @@ async function main(): Promise<void> {
     for (const spec of specs) for (const line of spec.banner) say(line);
   } catch (error) {
     say(`failed to start: ${(error as Error).message}`);
-    await shutdown(embedded, error instanceof LauncherSettingError ? 2 : 1);
+    const badSetting = error instanceof LauncherSettingError || error instanceof ConfigValidationError;
+    await shutdown(embedded, badSetting ? 2 : 1);
   }
 }
 

@@ -135,3 +135,17 @@ describe('npm start on the embedded default (connector API, ETL worker, records 
     expect(await second.exit).toBe(0);
   });
 });
+
+describe('npm start with a bad platform setting', () => {
+  it.each([
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL: must be one of'],
+    ['CAUDAL_EMBEDDED_PORT', 'abc', 'CAUDAL_EMBEDDED_PORT:'],
+  ])('%s=%s: exit 2 naming it, before anything is created', async (name, value, message) => {
+    const home = join(tmpdir(), `caudal-launcher-bad-${process.pid}-${name}`);
+    const started = run(['apps/launcher/src/main.ts'], { CAUDAL_HOME: home, [name]: value });
+    expect(await started.exit).toBe(2);
+    expect(started.output()).toContain('Invalid configuration for npm start:');
+    expect(started.output()).toContain(message);
+    expect(existsSync(home)).toBe(false);
+  });
+});
