@@ -109,6 +109,15 @@ describe('connector API input and edge cases (real PostgreSQL, or PGlite when TE
         { start: /years 0001-9999/ },
       ],
       [
+        'an offset whose unescaped "+" the query string turned into a space (says to write %2B)',
+        '/v1/readings?start=2024-10-01T06:30:00.5+02:00&end=2024-10-02',
+        {
+          start:
+            'start must be an ISO 8601 timestamp such as 2024-10-01T00:00:00Z (no offset means UTC), in the years 0001-9999; ' +
+            'its offset reads " 02:00": a "+" in a URL query string means a space, so write it as %2B (e.g. 2024-10-01T06:30%2B02:00)',
+        },
+      ],
+      [
         'an impossible date of a year before 100 (0001 is no leap year)',
         '/v1/readings?start=0001-02-29&end=0001-03-01',
         { start: /ISO 8601/ },

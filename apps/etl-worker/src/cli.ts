@@ -42,8 +42,10 @@ function describe(result: PartitionResult): string {
 async function withRuntime(
   body: (runtime: EtlRuntime, interrupt: AbortSignal) => Promise<number>,
 ): Promise<number> {
-  const logger = createLogger('etl', process.env['LOG_LEVEL'] || 'error');
-  return withPipelineRuntime(await openEtlRuntime(loadEtlConfig(), logger), body);
+  // The configuration first: a bad LOG_LEVEL is a bad configuration (exit 2), like any other.
+  const config = loadEtlConfig();
+  const logger = createLogger('etl', process.env['LOG_LEVEL'] ? config.LOG_LEVEL : 'error');
+  return withPipelineRuntime(await openEtlRuntime(config, logger), body);
 }
 
 runCommands('etl', {

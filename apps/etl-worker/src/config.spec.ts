@@ -53,4 +53,11 @@ describe('ETL configuration', () => {
       'OPS_DATABASE_URL: must be a postgres:// or postgresql:// URL',
     ]);
   });
+
+  it('refuses a bad LOG_LEVEL or CAUDAL_EMBEDDED_PORT like its own settings (exit 2, naming the variable)', () => {
+    expect(problems({ LOG_LEVEL: 'loud', CAUDAL_EMBEDDED_PORT: 'abc' })).toEqual([
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+      'CAUDAL_EMBEDDED_PORT: must be an integer between 0 and 65535',
+    ]);
+  });
 });

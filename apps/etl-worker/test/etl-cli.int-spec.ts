@@ -1,12 +1,20 @@
 import { sourceNodeArgs } from '@caudal/platform';
 import { freePort } from '@caudal/testing';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { etlTestBed, readingLine, root, scriptedConnector } from './etl-test-bed';
 
 // The etl command line (exit codes, output) and stopping a run (Ctrl-C, a stop during a retry
 // wait), on the same kind of databases and live connector as etl.int-spec.ts.
+/** The environment without any database URL the suite's own environment may carry. */
+function withoutDatabaseUrls(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.endsWith('_DATABASE_URL')));
+}
+
 describe('etl CLI and interrupted runs', () => {
   const bed = etlTestBed();
 
@@ -36,6 +44,35 @@ describe('etl CLI and interrupted runs', () => {
     expect(badConfig.status).toBe(2);
     expect(badConfig.stderr).toContain('ETL_TIME_ZONE: must be an IANA time zone');
     expect(badConfig.stderr).toContain('ETL_CONCURRENCY: must be an integer between 1 and 32');
+  });
+
+  it('a bad LOG_LEVEL or CAUDAL_EMBEDDED_PORT is bad configuration: exit 2 naming the variable, nothing opened', () => {
+    const home = mkdtempSync(join(tmpdir(), 'caudal-etl-config-'));
+    try {
+      // No database URL: the embedded default, which a good configuration would start in `home`.
+      const etl = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+        spawnSync(process.execPath, sourceNodeArgs('apps/etl-worker/src/cli.ts', ...args), {
+          cwd: root,
+          encoding: 'utf8',
+          env: { ...withoutDatabaseUrls(process.env), CAUDAL_HOME: home, ...env },
+        });
+      for (const args of [['run', '--date', '2024-10-01'], ['migrate'], ['status']]) {
+        const loud = etl({ LOG_LEVEL: 'loud' }, ...args);
+        expect([loud.status, loud.stderr]).toEqual([
+          2,
+          'Invalid configuration for etl-worker:\n' +
+            '  - LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent\n',
+        ]);
+      }
+      const port = etl({ CAUDAL_EMBEDDED_PORT: 'abc' }, 'status');
+      expect([port.status, port.stderr]).toEqual([
+        2,
+        'Invalid configuration for etl-worker:\n  - CAUDAL_EMBEDDED_PORT: must be an integer between 0 and 65535\n',
+      ]);
+      expect(readdirSync(home)).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('the CLI exits 0 on success, and status shows the grid with the empty date noted', () => {

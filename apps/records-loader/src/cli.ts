@@ -10,7 +10,6 @@ import {
   parseCommandArgs,
   runCommands,
   stopEmbeddedPostgres,
-  UsageError,
   userPath,
   type Database,
 } from '@caudal/platform';
@@ -62,8 +61,7 @@ runCommands('records-loader', {
     summary: 'Ingest one contacts CSV file now (the file stays where it is)',
     usage: 'records-loader ingest FILE',
     async run(args) {
-      const [file, ...rest] = args;
-      if (!file || rest.length > 0 || file.startsWith('-')) throw new UsageError('give exactly one FILE');
+      const [file] = parseCommandArgs(args, {}, ['FILE']).positionals as [string];
       const path = existingUserFile(file); // relative to where the user ran npm, not the repo root
       const config = loadConfig('records-loader', RecordsLoaderConfig);
       const records = await openRecords(config);

@@ -21,4 +21,11 @@ describe('records loader configuration', () => {
       'RECORDS_POLL_MS: must be an integer of at least 100 (ms)',
     ]);
   });
+
+  it('refuses a bad LOG_LEVEL or CAUDAL_EMBEDDED_PORT like its own settings (exit 2, naming the variable)', () => {
+    expect(problems({ LOG_LEVEL: 'loud', CAUDAL_EMBEDDED_PORT: 'abc' })).toEqual([
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+      'CAUDAL_EMBEDDED_PORT: must be an integer between 0 and 65535',
+    ]);
+  });
 });

@@ -54,6 +54,23 @@ describe('records loader (the file drop)', () => {
     expect(rejected.status).toBe(1);
     expect(rejected.stderr).toContain('bad.csv rejected: header must be exactly');
     expect(cli(['ingest'], env).status).toBe(2);
+    // Options are parsed as in every other CLI: an unknown one is named, not "give exactly one FILE".
+    const bogus = cli(['ingest', '--bogus', SAMPLE_CONTACTS_CSV], env);
+    expect([bogus.status, bogus.stderr]).toEqual([
+      2,
+      "records-loader ingest: Unknown option '--bogus'\nusage: records-loader ingest FILE\n",
+    ]);
+    const two = cli(['ingest', SAMPLE_CONTACTS_CSV, SAMPLE_CONTACTS_CSV], env);
+    expect([two.status, two.stderr.split('\n')[0]]).toEqual([
+      2,
+      `records-loader ingest: Unexpected argument '${SAMPLE_CONTACTS_CSV}'`,
+    ]);
+    const loud = cli(['ingest', SAMPLE_CONTACTS_CSV], { ...env, LOG_LEVEL: 'loud' });
+    expect([loud.status, loud.stderr]).toEqual([
+      2,
+      'Invalid configuration for records-loader:\n' +
+        '  - LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent\n',
+    ]);
     expect(cli(['ingest', join(dir, 'missing.csv')], env).status).toBe(2);
     expect(await people()).toBe(100);
   });

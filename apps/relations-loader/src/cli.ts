@@ -27,9 +27,11 @@ async function withRuntime(
   body: (runtime: RelationsRuntime, interrupt: AbortSignal) => Promise<number>,
   file?: string,
 ): Promise<number> {
+  // The configuration first: a bad LOG_LEVEL is a bad configuration (exit 2), like any other.
+  const config = loadRelationsConfig();
   // One-shot commands talk through their own output; logs stay quiet unless LOG_LEVEL asks.
-  const logger = createLogger('relations', process.env['LOG_LEVEL'] || 'error');
-  return withPipelineRuntime(await openRelationsRuntime(loadRelationsConfig(), logger, file), body);
+  const logger = createLogger('relations', process.env['LOG_LEVEL'] ? config.LOG_LEVEL : 'error');
+  return withPipelineRuntime(await openRelationsRuntime(config, logger, file), body);
 }
 
 /** The --file a user gave, relative to the directory npm was run in. */

@@ -22,4 +22,11 @@ describe('relations loader configuration: database URLs', () => {
       'RELATIONS_RETRY_ATTEMPTS: must be an integer between 1 and 10',
     ]);
   });
+
+  it('refuses a bad LOG_LEVEL or CAUDAL_EMBEDDED_PORT like its own settings (exit 2, naming the variable)', () => {
+    expect(problems({ LOG_LEVEL: 'loud', CAUDAL_EMBEDDED_PORT: 'abc' })).toEqual([
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+      'CAUDAL_EMBEDDED_PORT: must be an integer between 0 and 65535',
+    ]);
+  });
 });

@@ -78,6 +78,22 @@ describe(`relations loader CLI and worker on ${TEST_TARGET}`, () => {
     expect(badConfig.stderr).toContain('RELATIONS_TIME_ZONE: must be an IANA time zone');
   });
 
+  it('a bad LOG_LEVEL or CAUDAL_EMBEDDED_PORT is bad configuration: exit 2 naming the variable', () => {
+    for (const args of [['status'], ['migrate'], ['run']]) {
+      const loud = cli(args, { ...env, LOG_LEVEL: 'loud' });
+      expect([loud.status, loud.stderr]).toEqual([
+        2,
+        'Invalid configuration for relations-loader:\n' +
+          '  - LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent\n',
+      ]);
+    }
+    const port = cli(['status'], { ...env, CAUDAL_EMBEDDED_PORT: 'abc' });
+    expect([port.status, port.stderr]).toEqual([
+      2,
+      'Invalid configuration for relations-loader:\n  - CAUDAL_EMBEDDED_PORT: must be an integer between 0 and 65535\n',
+    ]);
+  });
+
   it('run takes the newest workbook of the drop folder, reports rejects, and exits 1 when there is none', async () => {
     const empty = cli(['run'], env);
     expect(empty.status).toBe(1);

@@ -1,4 +1,5 @@
 export { configProblems, ConfigValidationError, loadConfig } from './config/env-config';
+export { PlatformConfig } from './config/platform-config';
 export { IsLogLevel, IsOptionalDatabaseUrl, IsPort, LOG_LEVELS } from './config/config-decorators';
 export {
   parseDatabaseUrl,
@@ -14,6 +15,7 @@ export {
   type DatabaseSpec,
 } from './database/database';
 export {
+  embeddedPort,
   ensureEmbeddedPostgres,
   processAlive,
   stopEmbeddedPostgres,

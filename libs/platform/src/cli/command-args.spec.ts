@@ -32,4 +32,28 @@ describe('parseCommandArgs', () => {
     expect(() => parseCommandArgs(['--bogus'], options)).toThrow(UsageError);
     expect(() => parseCommandArgs(['extra'], options)).toThrow(UsageError);
   });
+
+  it("says `Unknown option '--bogus'` alike whether the command takes positional arguments or not", () => {
+    expect(() => parseCommandArgs(['--bogus'], options)).toThrow(new UsageError("Unknown option '--bogus'"));
+    expect(() => parseCommandArgs(['--bogus', 'a.csv'], {}, ['FILE'])).toThrow(
+      new UsageError("Unknown option '--bogus'"),
+    );
+    expect(() => parseCommandArgs(['a.csv', '-x'], {}, ['FILE'])).toThrow(
+      new UsageError("Unknown option '-x'"),
+    );
+  });
+
+  it('takes the positional arguments it names, each required, and no more', () => {
+    expect(parseCommandArgs(['a.csv'], {}, ['FILE']).positionals).toEqual(['a.csv']);
+    expect(parseCommandArgs(['--date', '2024-10-01', 'a.csv'], options, ['FILE'])).toEqual({
+      values: { date: '2024-10-01' },
+      positionals: ['a.csv'],
+    });
+    // After `--` a name that starts with '-' is a file, not an option.
+    expect(parseCommandArgs(['--', '-odd.csv'], {}, ['FILE']).positionals).toEqual(['-odd.csv']);
+    expect(() => parseCommandArgs([], {}, ['FILE'])).toThrow(new UsageError('FILE is required'));
+    expect(() => parseCommandArgs(['a.csv', 'b.csv'], {}, ['FILE'])).toThrow(
+      new UsageError("Unexpected argument 'b.csv'"),
+    );
+  });
 });

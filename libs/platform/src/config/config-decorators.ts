@@ -47,10 +47,10 @@ export function IsPort(): PropertyDecorator {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** What a bad LOG_LEVEL is told, by the configuration and by createLogger alike. */
+export const LOG_LEVEL_RULE = `must be one of ${LOG_LEVELS.join(', ')}`;
+
 /** An optional pino log level. */
 export function IsLogLevel(): PropertyDecorator {
-  return applyDecorators(
-    IsOptional(),
-    IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }),
-  );
+  return applyDecorators(IsOptional(), IsIn(LOG_LEVELS, { message: LOG_LEVEL_RULE }));
 }

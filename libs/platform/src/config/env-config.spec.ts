@@ -75,4 +75,39 @@ describe('loadConfig', () => {
       'POLL_MS: must be at least 100; must be an integer',
     ]);
   });
+
+  it('checks the platform settings every app reads (LOG_LEVEL, CAUDAL_EMBEDDED_PORT), declared or not', () => {
+    let caught: unknown;
+    try {
+      loadConfig('sample', ConcurrencyConfig, { LOG_LEVEL: 'loud', CAUDAL_EMBEDDED_PORT: 'abc' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigValidationError);
+    expect((caught as ConfigValidationError).problems).toEqual([
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+      'CAUDAL_EMBEDDED_PORT: must be an integer between 0 and 65535',
+    ]);
+    expect(() => loadConfig('sample', ConcurrencyConfig, { CAUDAL_EMBEDDED_PORT: '70000' })).toThrow(
+      'CAUDAL_EMBEDDED_PORT: must be an integer between 0 and 65535',
+    );
+    expect(
+      loadConfig('sample', ConcurrencyConfig, { LOG_LEVEL: 'debug', CAUDAL_EMBEDDED_PORT: '0' }).CONCURRENCY,
+    ).toBe(4);
+    expect(loadConfig('sample', ConcurrencyConfig, { LOG_LEVEL: '', CAUDAL_EMBEDDED_PORT: '' }).POLL_MS).toBe(
+      2000,
+    );
+  });
+
+  it("says a platform setting the app checks itself once, in the app's words", () => {
+    let caught: unknown;
+    try {
+      loadConfig('sample', SampleConfig, { LOG_LEVEL: 'loud' });
+    } catch (error) {
+      caught = error;
+    }
+    const problems = (caught as ConfigValidationError).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^LOG_LEVEL: LOG_LEVEL must be one of the following values: debug, info/);
+  });
 });

@@ -2,6 +2,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, write
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadOwnConfig } from '../config/env-config';
+import { EmbeddedConfig } from '../config/platform-config';
 import { servePglite, type PgliteWireServer } from './pglite-wire-server';
 import { caudalHome } from './workspace-home';
 
@@ -172,12 +174,25 @@ async function locateOrStart(home: string, port: number, waitMs: number): Promis
 }
 
 /**
+ * CAUDAL_EMBEDDED_PORT, else 54320; a value that is not a port is a ConfigValidationError naming the
+ * variable (bad configuration: exit 2), not a socket error once the server starts.
+ */
+export function embeddedPort(env: NodeJS.ProcessEnv = process.env): number {
+  return loadOwnConfig('the embedded PostgreSQL', EmbeddedConfig, env).CAUDAL_EMBEDDED_PORT ?? DEFAULT_PORT;
+}
+
+/**
  * Returns the embedded PostgreSQL for this home folder: the running one if another process serves
  * it, else one started in this process. Repeated calls in one process share the same instance.
  */
 export function ensureEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
   const home = options.home ?? caudalHome();
-  const port = options.port ?? Number(process.env['CAUDAL_EMBEDDED_PORT'] || DEFAULT_PORT);
+  let port: number;
+  try {
+    port = options.port ?? embeddedPort();
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
   let instance = instances.get(home);
   if (!instance) {
     instance = locateOrStart(home, port, options.waitMs ?? 120_000);

@@ -1,10 +1,19 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { LOG_LEVEL_RULE, LOG_LEVELS } from '../config/config-decorators';
+import { ConfigValidationError } from '../config/env-config';
 
 export type { Logger } from 'pino';
 
-/** Structured JSON logs; credentials are redacted wherever they appear in a logged object. */
+/**
+ * Structured JSON logs; credentials are redacted wherever they appear in a logged object. `level`
+ * comes from LOG_LEVEL: one pino does not know is a ConfigValidationError naming it (exit 2 in a
+ * command), not pino's own error. Apps check LOG_LEVEL with their configuration first (loadConfig).
+ */
 export function createLogger(name: string, level: string = process.env['LOG_LEVEL'] || 'info'): Logger {
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigValidationError(name, [`LOG_LEVEL: ${LOG_LEVEL_RULE}`]);
+  }
   return pino({
     name,
     level,
