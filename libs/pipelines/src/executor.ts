@@ -8,7 +8,7 @@ import {
   type RunOutcome,
   type Trigger,
 } from './definition';
-import { HEARTBEAT_EVERY_MS, SILENT_AFTER_MS, type RunLedger } from './ledger/run-ledger';
+import { HEARTBEAT_EVERY_MS, JOB_ALREADY_DONE, SILENT_AFTER_MS, type RunLedger } from './ledger/run-ledger';
 import { isPartitionKey, partitionWindow } from './partitions';
 
 /** Why an attempt's result is not recorded: another worker failed it as abandoned while it ran. */
@@ -23,6 +23,12 @@ export interface PartitionResult {
   error?: string;
   /** The run was stopped by `signal` (a worker shutting down, Ctrl-C): failed, not for its own fault. */
   interrupted?: boolean;
+  /**
+   * The attempt lost its hold on the partition (see holdAttempt) and stopped, or its verdict was not
+   * recorded because another worker had failed it as abandoned: failed, not for its own fault, and
+   * not retried here. A queue worker queues the partition again, as for an interrupted run.
+   */
+  lostHold?: boolean;
   /**
    * Another run of the partition was running, and the caller asked to wait for it (`deferIfBusy`):
    * nothing ran and nothing was recorded; the job's queued row stays queued.
@@ -113,14 +119,11 @@ export class PartitionExecutor {
         return { partition, status: 'skipped', attempts: 0, durationMs: performance.now() - started };
       }
     }
-    if (fromQueue && queuedRunId) {
-      // A copy of a job that already ran (the queue gave it out again: its first claim outlived the
-      // job's expiry, or its worker died after the verdict), or a job that a later run made moot.
-      const done = await ledger.jobDone(pipeline.name, partition, queuedRunId);
-      if (done) {
-        await ledger.skip(pipeline.name, partition, trigger, done, queuedRunId);
-        return { partition, status: 'skipped', attempts: 0, durationMs: performance.now() - started };
-      }
+    if (fromQueue && queuedRunId && (await ledger.jobDone(queuedRunId))) {
+      // A copy of a job that already ran: the queue gave it out again (its first claim outlived the
+      // job's expiry, or its worker died after the verdict).
+      await ledger.skip(pipeline.name, partition, trigger, JOB_ALREADY_DONE, queuedRunId);
+      return { partition, status: 'skipped', attempts: 0, durationMs: performance.now() - started };
     }
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) {
@@ -193,6 +196,7 @@ export class PartitionExecutor {
             status: 'failed',
             attempts: attempt,
             error: TAKEN_OVER,
+            lostHold: true,
             durationMs: performance.now() - started,
           };
         }
@@ -228,6 +232,7 @@ export class PartitionExecutor {
             attempts: attempt,
             error: recorded ? message : TAKEN_OVER,
             ...(interrupted ? { interrupted } : {}),
+            ...(!interrupted && (lease.lost || !recorded) ? { lostHold: true } : {}),
             durationMs: performance.now() - started,
           };
         }
@@ -240,8 +245,10 @@ export class PartitionExecutor {
    * An attempt's hold on its partition while it runs: its heartbeat, stamped every
    * `heartbeatEveryMs`, and the signal its run gets. The signal aborts when the caller's does, and
    * when the hold is lost: the ledger says the attempt is no longer running (another worker failed
-   * it as abandoned), or no heartbeat has reached the ledger for half the silence after which others
-   * may do so. Stopping then keeps a partition from running in two places.
+   * it as abandoned), or no heartbeat has landed for half the silence after which others may do so,
+   * whether the heartbeats failed or hang (a network partition, a stalled server: one heartbeat is
+   * in flight at a time, and the clock runs while it waits). Stopping then keeps a partition from
+   * running in two places. After `release` (the run has ended) nothing the heartbeat learns counts.
    */
   private holdAttempt(
     runId: string,
@@ -252,35 +259,46 @@ export class PartitionExecutor {
     const forward = () => controller.abort(signal?.reason);
     if (signal?.aborted) forward();
     else signal?.addEventListener('abort', forward, { once: true });
+    let released = false;
     const hold = {
       signal: controller.signal,
       lost: undefined as string | undefined,
       release: () => {
+        released = true;
         clearInterval(heartbeat);
         signal?.removeEventListener('abort', forward);
       },
     };
     const lose = (reason: string) => {
-      if (hold.lost) return;
+      if (hold.lost || released) return;
       hold.lost = reason;
       logger.warn({ reason }, 'attempt lost its hold on the partition; stopping it');
       controller.abort(new Error(reason));
     };
-    let lastBeat = Date.now();
+    /** When the last heartbeat that landed was sent (the attempt's start stamped the first). */
+    let landedAt = Date.now();
+    let inFlight = false;
     const heartbeat = setInterval(() => {
-      this.options.ledger.heartbeat(runId).then(
-        (running) => {
-          if (running) lastBeat = Date.now();
-          else lose('another worker failed this attempt as abandoned');
-        },
-        (error: unknown) => {
-          logger.warn({ err: error }, 'heartbeat failed');
-          const silentMs = Date.now() - lastBeat;
-          if (silentMs >= this.silentAfterMs / 2) {
-            lose(`no heartbeat reached the ledger for ${Math.round(silentMs / 1000)} s`);
-          }
-        },
-      );
+      const silentMs = Date.now() - landedAt;
+      if (silentMs >= this.silentAfterMs / 2) {
+        lose(`no heartbeat reached the ledger for ${Math.round(silentMs / 1000)} s`);
+        return;
+      }
+      if (inFlight) return;
+      inFlight = true;
+      const sentAt = Date.now();
+      this.options.ledger
+        .heartbeat(runId)
+        .then(
+          (running) => {
+            if (running) landedAt = sentAt;
+            else lose('another worker failed this attempt as abandoned');
+          },
+          (error: unknown) => {
+            if (!released) logger.warn({ err: error }, 'heartbeat failed');
+          },
+        )
+        .finally(() => (inFlight = false));
     }, this.heartbeatEveryMs);
     heartbeat.unref();
     return hold;

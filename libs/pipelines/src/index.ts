@@ -24,12 +24,7 @@ export {
   zoneOffsetMinutes,
 } from './partitions';
 export { OPS_MIGRATIONS, OPS_ROLE } from './ledger/migrations';
-export {
-  JOB_ALREADY_DONE,
-  RunLedger,
-  SUCCEEDED_SINCE_QUEUED,
-  type PartitionStatus,
-} from './ledger/run-ledger';
+export { JOB_ALREADY_DONE, RunLedger, type PartitionStatus } from './ledger/run-ledger';
 export {
   ALREADY_SUCCEEDED,
   TAKEN_OVER,

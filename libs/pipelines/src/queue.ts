@@ -214,8 +214,25 @@ export class PipelineQueue {
       ...this.jobPolicy,
     });
     if (id) return true;
+    if (
+      job.runId &&
+      (await this.waitingWithRow(pipeline.name, jobKey(job.partition, job.trigger), job.runId))
+    ) {
+      return true; // the waiting job is a copy of this one (pg-boss gave it out again): it carries the row
+    }
     await this.ledger.skip(pipeline.name, job.partition, job.trigger, MERGED_INTO_QUEUED, job.runId);
     return false;
+  }
+
+  /** Whether the job waiting under `key` carries the ledger row `runId` (pg-boss 10's job table). */
+  private async waitingWithRow(queue: string, key: string, runId: string): Promise<boolean> {
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state = 'created' AND data->>'runId' = $3`,
+        [queue, key, runId],
+      );
+    return rows.length > 0;
   }
 
   /**

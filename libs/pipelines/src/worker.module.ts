@@ -56,8 +56,14 @@ class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShut
             // A schedule job finds the run it asked for going on; any other waits for it to end.
             deferIfBusy: job.trigger !== 'schedule',
           });
-          if (result.interrupted) await this.requeue(pipeline, job.partition, job.trigger);
-          else if (result.busy) {
+          if (result.interrupted || result.lostHold) {
+            await this.requeue(
+              pipeline,
+              job.partition,
+              job.trigger,
+              result.interrupted ? 'run interrupted by shutdown' : 'run lost its hold on the partition',
+            );
+          } else if (result.busy) {
             const deferred = await queue.defer(pipeline, job);
             logger.info(
               { pipeline: pipeline.name, partition: job.partition, deferred },
@@ -95,15 +101,21 @@ class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Puts an interrupted partition back in the queue, for the next replica (or this one's successor). */
-  private async requeue(pipeline: PipelineDefinition, partition: string, trigger: Trigger): Promise<void> {
+  /**
+   * Puts a partition whose run was stopped through no fault of its own back in the queue: for the
+   * next replica (or this one's successor) after a shutdown; after a lost hold, to run once the
+   * attempt that took over (if any) has ended.
+   */
+  private async requeue(
+    pipeline: PipelineDefinition,
+    partition: string,
+    trigger: Trigger,
+    why: string,
+  ): Promise<void> {
     const { queue, logger } = this.options;
     try {
       const queued = await queue.enqueue(pipeline, partition, trigger);
-      logger.warn(
-        { pipeline: pipeline.name, partition, queued },
-        'run interrupted by shutdown; queued again',
-      );
+      logger.warn({ pipeline: pipeline.name, partition, queued }, `${why}; queued again`);
     } catch (error) {
       logger.error(
         { err: error, pipeline: pipeline.name, partition },

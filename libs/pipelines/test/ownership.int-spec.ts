@@ -10,7 +10,6 @@ import {
   PipelineQueue,
   RunLedger,
   selectPartitions,
-  SUCCEEDED_SINCE_QUEUED,
   TAKEN_OVER,
   type PipelineDefinition,
   type RunContext,
@@ -82,7 +81,7 @@ describe('partition ownership (real PostgreSQL, or PGlite when TEST_POSTGRES_URL
     await until(() => started);
     await failAsAbandoned('taken', '2024-03-01');
     const result = await running;
-    expect(result).toMatchObject({ status: 'failed', attempts: 1, error: TAKEN_OVER });
+    expect(result).toMatchObject({ status: 'failed', attempts: 1, error: TAKEN_OVER, lostHold: true });
     expect(calls).toBe(1);
     expect(await rows('taken', '2024-03-01')).toEqual([
       ['failed', 'abandoned: no heartbeat from worker w for 3 min'],
@@ -104,20 +103,28 @@ describe('partition ownership (real PostgreSQL, or PGlite when TEST_POSTGRES_URL
     await until(() => started);
     await failAsAbandoned('late-finish', '2024-03-02');
     release();
-    expect(await running).toMatchObject({ status: 'failed', error: TAKEN_OVER });
+    expect(await running).toMatchObject({ status: 'failed', error: TAKEN_OVER, lostHold: true });
     expect(await rows('late-finish', '2024-03-02')).toEqual([
       ['failed', 'abandoned: no heartbeat from worker w for 3 min'],
     ]);
   });
 
-  it('an attempt whose heartbeats cannot reach the ledger stops before others may take it over', async () => {
-    /** The ops database unreachable for heartbeats (every other statement goes through). */
-    class CutOffLedger extends RunLedger {
-      override heartbeat(): Promise<boolean> {
-        return Promise.reject(new Error('connect ECONNREFUSED'));
-      }
+  /** The ops database unreachable for heartbeats (every other statement goes through): refused. */
+  class RefusingLedger extends RunLedger {
+    override heartbeat(): Promise<boolean> {
+      return Promise.reject(new Error('connect ECONNREFUSED'));
     }
-    const cutOff = new CutOffLedger(ops.pgPool());
+  }
+  /** ... or hanging: a network partition, a stalled server (no answer, no error). */
+  class HangingLedger extends RunLedger {
+    override heartbeat(): Promise<boolean> {
+      return new Promise(() => undefined);
+    }
+  }
+  it.each([
+    ['fail', RefusingLedger, '2024-03-03'],
+    ['hang', HangingLedger, '2024-03-09'],
+  ])('an attempt whose heartbeats %s stops before others may take it over', async (_, CutOffLedger, date) => {
     let reason = '';
     const stoppable = pipeline('cut-off', async (_, context) => {
       await new Promise((_, reject) =>
@@ -128,17 +135,18 @@ describe('partition ownership (real PostgreSQL, or PGlite when TEST_POSTGRES_URL
       );
       throw new Error('unreachable');
     });
-    // Beats every 50 ms: others may take over after 300 ms of silence; the run stops at 150 ms.
+    // Beats every 200 ms: others may take over after 1.2 s of silence; the run stops after 0.6 s.
     const started = performance.now();
-    const result = await new PartitionExecutor({ ledger: cutOff, logger, heartbeatEveryMs: 50 }).run(
-      stoppable,
-      '2024-03-03',
-      'cli',
-    );
-    expect(performance.now() - started).toBeLessThan(300);
+    const executor = new PartitionExecutor({
+      ledger: new CutOffLedger(ops.pgPool()),
+      logger,
+      heartbeatEveryMs: 200,
+    });
+    const result = await executor.run(stoppable, date, 'cli');
+    expect(performance.now() - started).toBeLessThan(1200);
     expect(reason).toMatch(/^no heartbeat reached the ledger for \d+ s$/);
-    expect(result).toMatchObject({ status: 'failed', attempts: 1 });
-    const [[status, error]] = (await rows('cut-off', '2024-03-03')) as [[string, string]];
+    expect(result).toMatchObject({ status: 'failed', attempts: 1, lostHold: true });
+    const [[status, error]] = (await rows('cut-off', date)) as [[string, string]];
     expect(status).toBe('failed');
     expect(error).toMatch(/^stopped: no heartbeat reached the ledger for \d+ s$/);
   });
@@ -220,23 +228,32 @@ describe('partition ownership (real PostgreSQL, or PGlite when TEST_POSTGRES_URL
     ]);
   });
 
-  it('a queue job that a later run made moot is skipped with that reason', async () => {
+  it('a requested re-run queued while the date runs (and retries) runs after that run, not skipped', async () => {
     let calls = 0;
-    const counting = pipeline('moot', async () => {
-      calls++;
+    const flaky = pipeline('retrying', async () => {
+      if (++calls === 1) throw new Error('source busy');
       return { rowsRead: 1, rowsWritten: 1 };
     });
-    const executor = new PartitionExecutor({ ledger, logger });
-    const queuedRunId = await ledger.queued('moot', '2024-03-08', 'api');
-    expect((await executor.run(counting, '2024-03-08', 'cli')).status).toBe('succeeded'); // started later
-    expect(await executor.run(counting, '2024-03-08', 'api', { fromQueue: true, queuedRunId })).toMatchObject(
-      {
-        status: 'skipped',
+    let queuedRunId = '';
+    const executor = new PartitionExecutor({
+      ledger,
+      logger,
+      // Between the first attempt and its retry, the date is asked for again (`etl enqueue`).
+      wait: async () => {
+        queuedRunId = await ledger.queued('retrying', '2024-03-08', 'cli');
       },
-    );
-    expect(calls).toBe(1);
-    expect(await rows('moot', '2024-03-08')).toEqual([
-      ['skipped', SUCCEEDED_SINCE_QUEUED],
+    });
+    expect(await executor.run(flaky, '2024-03-08', 'cli')).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+    });
+    expect(await executor.run(flaky, '2024-03-08', 'cli', { fromQueue: true, queuedRunId })).toMatchObject({
+      status: 'succeeded',
+    });
+    expect(calls).toBe(3);
+    expect(await rows('retrying', '2024-03-08')).toEqual([
+      ['failed', 'source busy'],
+      ['succeeded', null], // the queued request's own row, run after the retry succeeded
       ['succeeded', null],
     ]);
   });

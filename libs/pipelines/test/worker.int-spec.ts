@@ -1,6 +1,5 @@
 import { createLogger, openMigratedDatabase, type Database } from '@caudal/platform';
 import { createTestPostgres, type TestPostgres } from '@caudal/testing';
-import { NestFactory } from '@nestjs/core';
 import PgBoss from 'pg-boss';
 import {
   latestCompletePartition,
@@ -9,45 +8,10 @@ import {
   JOB_ALREADY_DONE,
   PartitionExecutor,
   PipelineQueue,
-  PipelineWorkerModule,
   RunLedger,
-  type PipelineDefinition,
   type QueueOptions,
 } from '../src';
-
-const ONE_ATTEMPT = { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 };
-
-/** A daily pipeline in UTC, tried once unless `definition` says otherwise. */
-function dailyPipeline(
-  name: string,
-  definition: Pick<PipelineDefinition, 'run'> & Partial<PipelineDefinition>,
-): PipelineDefinition {
-  return { name, partitioning: 'daily', timeZone: 'UTC', retry: ONE_ATTEMPT, ...definition };
-}
-
-/** A worker replica serving `pipeline` (queue consumer and schedule), as `etl worker` starts one. */
-async function startReplica(
-  url: string,
-  ledger: RunLedger,
-  pipeline: PipelineDefinition,
-  options: { queue?: QueueOptions; heartbeatEveryMs?: number } = {},
-) {
-  const logger = createLogger('worker-test', 'silent');
-  const queue = await PipelineQueue.start(url, ledger, logger, options.queue);
-  const heartbeat =
-    options.heartbeatEveryMs === undefined ? {} : { heartbeatEveryMs: options.heartbeatEveryMs };
-  const app = await NestFactory.createApplicationContext(
-    PipelineWorkerModule.register({
-      pipelines: [pipeline],
-      queue,
-      executor: new PartitionExecutor({ ledger, logger, ...heartbeat }),
-      logger,
-    }),
-    { logger: false },
-  );
-  await app.init();
-  return { queue, app };
-}
+import { dailyPipeline, ONE_ATTEMPT, startReplica } from './worker-test-bed';
 
 // The unattended path: a schedule tick enqueues the latest complete partition and a worker runs it.
 describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', () => {
@@ -129,106 +93,6 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
     expect(attempts.map((a) => a.status)).toEqual(['succeeded', 'skipped']);
     const [status] = await ledger.statuses('slow-daily', '2024-05-01', '2024-05-01');
     expect(status).toMatchObject({ status: 'succeeded' });
-  });
-
-  it('a second job of a running date waits for that run without holding up other dates, then runs', async () => {
-    const ledger = new RunLedger(ops.pgPool());
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const ran: string[] = [];
-    const pipeline = dailyPipeline('busy-date', {
-      run: async (partition) => {
-        ran.push(partition);
-        if (ran.length === 1) await released; // the first run of 10-01 goes on until the test says
-        return { rowsRead: 1, rowsWritten: 1 };
-      },
-    });
-    const quick: QueueOptions = { deferSeconds: 1 };
-    const replicas = [
-      await startReplica(pg.url, ledger, pipeline, { queue: quick }),
-      await startReplica(pg.url, ledger, pipeline, { queue: quick }),
-    ];
-    try {
-      expect(await replicas[0]!.queue.enqueue(pipeline, '2024-10-01', 'cli')).toBe(true);
-      for (let i = 0; i < 100 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(ran).toEqual(['2024-10-01']);
-      // Asked again while it runs (queued ahead of another date), then another date.
-      expect(await replicas[0]!.queue.enqueue(pipeline, '2024-10-01', 'cli')).toBe(true);
-      expect(await replicas[0]!.queue.enqueue(pipeline, '2024-10-02', 'cli')).toBe(true);
-      for (let i = 0; i < 100 && ran.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(ran).toEqual(['2024-10-01', '2024-10-02']); // 10-02 ran while 10-01 still runs
-      // The second job of 10-01 waits (queued) for the first run, and never runs beside it.
-      await new Promise((r) => setTimeout(r, 2500));
-      expect(ran).toEqual(['2024-10-01', '2024-10-02']);
-      expect((await ledger.attempts('busy-date', '2024-10-01')).map((a) => a.status)).toEqual([
-        'running',
-        'queued',
-      ]);
-      release();
-      for (let i = 0; i < 100 && ran.length < 3; i++) await new Promise((r) => setTimeout(r, 100));
-      for (let i = 0; i < 50; i++) {
-        const attempts = await ledger.attempts('busy-date', '2024-10-01');
-        if (attempts.every((a) => a.status === 'succeeded')) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    } finally {
-      release();
-      for (const replica of replicas) await replica.app.close();
-    }
-    expect(ran).toEqual(['2024-10-01', '2024-10-02', '2024-10-01']);
-    expect((await ledger.attempts('busy-date', '2024-10-01')).map((a) => [a.status, a.error])).toEqual([
-      ['succeeded', null],
-      ['succeeded', null],
-    ]);
-  });
-
-  it('a queue created by an earlier version (stately) is moved to our policy, with its waiting jobs', async () => {
-    const logger = createLogger('worker-test', 'silent');
-    const pipeline = dailyPipeline('old-stately', {
-      run: async () => ({ rowsRead: 0, rowsWritten: 0 }),
-    });
-    const boss = new PgBoss({
-      connectionString: pg.url,
-      schema: 'pgboss',
-      supervise: false,
-      schedule: false,
-    });
-    await boss.start();
-    try {
-      // An old replica runs 05-01; a second job of 05-01 waits ahead of one for 05-02.
-      await boss.createQueue('old-stately', { name: 'old-stately', policy: 'stately' });
-      await boss.send(
-        'old-stately',
-        { partition: '2024-05-01', trigger: 'cli' },
-        { singletonKey: '2024-05-01' },
-      );
-      expect(await boss.fetch('old-stately')).toHaveLength(1);
-      await boss.send(
-        'old-stately',
-        { partition: '2024-05-01', trigger: 'cli' },
-        { singletonKey: '2024-05-01' },
-      );
-      await new Promise((r) => setTimeout(r, 10)); // created after it
-      await boss.send(
-        'old-stately',
-        { partition: '2024-05-02', trigger: 'cli' },
-        { singletonKey: '2024-05-02' },
-      );
-      expect(await boss.fetch('old-stately')).toEqual([]); // stately: the head job blocks every claim
-
-      const queue = await PipelineQueue.start(pg.url, new RunLedger(ops.pgPool()), logger);
-      try {
-        await queue.ensureQueue(pipeline);
-      } finally {
-        await queue.stop();
-      }
-      const claimed = await boss.fetch<{ partition: string }>('old-stately', { batchSize: 2 });
-      expect(claimed.map((job) => job.data.partition).sort()).toEqual(['2024-05-01', '2024-05-02']);
-    } finally {
-      await boss.stop({ graceful: false, wait: true, close: true } as PgBoss.StopOptions);
-    }
-    const { rows } = await ops.pgPool().query(`SELECT policy FROM pgboss.queue WHERE name = 'old-stately'`);
-    expect(rows).toEqual([{ policy: 'short' }]);
   });
 
   it('a shutdown interrupts the run in progress, records it, and queues the date again for the next worker', async () => {
@@ -392,17 +256,26 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
         return { rowsRead: 1, rowsWritten: 1 };
       },
     });
-    const quick: QueueOptions = { expireInSeconds: 1, maintenanceIntervalSeconds: 1, retryDelaySeconds: 1 };
-    const replica = await startReplica(pg.url, ledger, pipeline, { queue: quick, heartbeatEveryMs: 200 });
+    const quick: QueueOptions = {
+      expireInSeconds: 1,
+      maintenanceIntervalSeconds: 1,
+      retryDelaySeconds: 1,
+      deferSeconds: 1,
+    };
+    // Two replicas: the copy is claimed while the run goes on (and waits for it), then finds it done.
+    const replicas = [
+      await startReplica(pg.url, ledger, pipeline, { queue: quick, heartbeatEveryMs: 200 }),
+      await startReplica(pg.url, ledger, pipeline, { queue: quick, heartbeatEveryMs: 200 }),
+    ];
     try {
-      expect(await replica.queue.enqueue(pipeline, '2024-09-01', 'backfill')).toBe(true);
+      expect(await replicas[0]!.queue.enqueue(pipeline, '2024-09-01', 'backfill')).toBe(true);
       for (let i = 0; i < 150; i++) {
         const attempts = await ledger.attempts('outlives-expiry', '2024-09-01');
         if (attempts.some((a) => a.status === 'skipped')) break;
         await new Promise((r) => setTimeout(r, 100));
       }
     } finally {
-      await replica.app.close();
+      for (const replica of replicas) await replica.app.close();
     }
     expect(runs).toBe(1);
     expect((await ledger.attempts('outlives-expiry', '2024-09-01')).map((a) => [a.status, a.error])).toEqual([

@@ -35,8 +35,6 @@ const LEGACY_STALE_MS = 3_600_000;
 
 /** A queue job's own queued row has a verdict: a copy the queue gave out again has nothing to do. */
 export const JOB_ALREADY_DONE = 'this job has already run the partition (the queue gave it out again)';
-/** A run that started after the queue job was queued has succeeded: the job has nothing to do. */
-export const SUCCEEDED_SINCE_QUEUED = 'a run started after this job was queued has succeeded';
 
 /** This process among all that ever had its pid on this host. */
 const INSTANCE = randomUUID().slice(0, 8);
@@ -129,22 +127,19 @@ export class RunLedger {
   }
 
   /**
-   * Why a queue job whose queued row is `runId` has nothing left to do, if it has not:
-   *   - its row has a verdict (succeeded, failed or skipped; not failed as abandoned): the job ran,
-   *     and this is a copy the queue gave out again (its first claim outlived the job's expiry);
-   *   - a run of the partition that started after the job was queued has succeeded.
+   * Whether a queue job whose queued row is `runId` has already been dealt with: its row has a
+   * verdict (succeeded, failed or skipped; not failed as abandoned, which is a run that died with
+   * its worker). A copy of the job that the queue gives out again (its first claim outlived the
+   * job's expiry) then has nothing to do: a failed run is the executor's to retry, not the queue's.
+   * Runs of the partition other than the job's own do not count: a request runs after it was made.
    */
-  async jobDone(pipeline: string, partition: string, runId: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ ran: boolean; succeeded_since: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM ops.pipeline_runs WHERE id = $3
-                        AND status IN ('succeeded', 'failed', 'skipped') AND coalesce(error, '') NOT LIKE 'abandoned:%') AS ran,
-              EXISTS (SELECT 1 FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = $2
-                        AND id > $3 AND status = 'succeeded') AS succeeded_since`,
-      [pipeline, partition, runId],
+  async jobDone(runId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `SELECT 1 FROM ops.pipeline_runs
+       WHERE id = $1 AND status IN ('succeeded', 'failed', 'skipped') AND coalesce(error, '') NOT LIKE 'abandoned:%'`,
+      [runId],
     );
-    if (rows[0]?.ran) return JOB_ALREADY_DONE;
-    if (rows[0]?.succeeded_since) return SUCCEEDED_SINCE_QUEUED;
-    return undefined;
+    return (rowCount ?? 0) > 0;
   }
 
   /** Records a queued run; its id goes with the job, which starts from (or is skipped on) this row. */
