@@ -151,6 +151,42 @@ describe('partition ownership (real PostgreSQL, or PGlite when TEST_POSTGRES_URL
     expect(error).toMatch(/^stopped: no heartbeat reached the ledger for \d+ s$/);
   });
 
+  it('a heartbeat that answers after its attempt has ended does not stop the retry', async () => {
+    /** A heartbeat that answers late, and a ledger slow to record a failure (a busy server). */
+    class SlowLedger extends RunLedger {
+      override async heartbeat(): Promise<boolean> {
+        await new Promise((r) => setTimeout(r, 60));
+        return false; // by then the attempt has ended (it failed), so it is no longer running
+      }
+      override async fail(id: string, error: string, metadata: Record<string, unknown>): Promise<boolean> {
+        await new Promise((r) => setTimeout(r, 400));
+        return super.fail(id, error, metadata);
+      }
+    }
+    let calls = 0;
+    // Attempt 1 sends a heartbeat at 50 ms, fails at 70 ms; the heartbeat answers at 110 ms, while
+    // the failure is being recorded (until 470 ms), before the executor decides to retry.
+    const flaky = pipeline('late-beat', async () => {
+      if (++calls > 1) return { rowsRead: 1, rowsWritten: 1 };
+      await new Promise((r) => setTimeout(r, 70));
+      throw new Error('source busy');
+    });
+    const executor = new PartitionExecutor({
+      ledger: new SlowLedger(ops.pgPool()),
+      logger,
+      heartbeatEveryMs: 50,
+      wait: async () => undefined,
+    });
+    expect(await executor.run(flaky, '2024-03-10', 'cli')).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+    });
+    expect(await rows('late-beat', '2024-03-10')).toEqual([
+      ['failed', 'source busy'],
+      ['succeeded', null],
+    ]);
+  });
+
   it("a run whose process died shows as failed in the partitions' states, so a backfill of failed dates takes it", async () => {
     await ops.pgPool().query(
       `INSERT INTO ops.pipeline_runs (pipeline, partition_key, trigger, status, started_at, heartbeat_at, worker)
