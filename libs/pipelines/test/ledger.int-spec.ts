@@ -278,7 +278,7 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
       run: async (partition) => {
         most = Math.max(most, ++inFlight);
         if (most === 3) release(); // the first runs wait until three are in flight (or 5 s pass)
-        await Promise.race([allThree, new Promise((r) => setTimeout(r, 5000))]);
+        await Promise.race([allThree, new Promise((r) => setTimeout(r, 5000).unref())]); // unref: no wait at exit
         await new Promise((r) => setTimeout(r, 5));
         inFlight--;
         ran.push(partition);
