@@ -11,6 +11,7 @@ interface Service {
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
+  volumes?: string[];
   networks?: string[];
   depends_on?: Record<string, { condition: string }>;
 }
@@ -75,7 +76,7 @@ describe('docker-compose.yml', () => {
     const published = Object.entries(services)
       .filter(([, s]) => s.ports)
       .map(([name]) => name);
-    expect(published).toEqual(['connector-api', 'records-api']);
+    expect(published).toEqual(['connector-api', 'records-gateway']);
   });
 
   it('isolates records: the API and the loader each reach only the records database; only the API port is published', () => {
@@ -94,16 +95,35 @@ describe('docker-compose.yml', () => {
       });
     expect(compose.networks['records-loader-net']).toEqual({ internal: true });
 
-    expect(services['records-api']!.networks).toEqual(['records-api-net', 'records-edge']);
+    // The API: internal networks only (no egress); the one with the database holds nothing else, the
+    // other holds only the gateway that publishes the API's port.
+    expect(services['records-api']!.networks).toEqual(['records-api-net', 'records-ingress']);
+    for (const network of services['records-api']!.networks!)
+      expect(compose.networks[network]).toEqual({ internal: true });
     expect(members('records-api-net')).toEqual(['records-api', 'records-db']);
-    expect(compose.networks['records-api-net']).toEqual({ internal: true });
-    // The network that carries the published port holds the API alone: no other service is reachable over it.
-    expect(members('records-edge')).toEqual(['records-api']);
+    expect(members('records-ingress')).toEqual(['records-api', 'records-gateway']);
+    // The gateway: the only service on a network with egress, and no way to the database.
+    const gateway = services['records-gateway']!;
+    expect(gateway.networks).toEqual(['records-ingress', 'records-edge']);
+    expect(members('records-edge')).toEqual(['records-gateway']);
+    expect(gateway.ports).toEqual(['3002:3002']);
+    expect(gateway.environment).toBeUndefined();
+    expect(gateway.volumes).toEqual(['./infra/records-gateway/nginx.conf:/etc/nginx/nginx.conf:ro']);
+    const conf = readFileSync(join(root, 'infra', 'records-gateway', 'nginx.conf'), 'utf8').replace(
+      /#.*$/gm,
+      '',
+    );
+    // A TCP pass-through (stream, no HTTP parsing) from its port 3002 to records-api:3002.
+    expect(conf).toMatch(/stream\s*\{/);
+    expect(conf).not.toMatch(/\bhttp\s*\{/);
+    expect(conf).toMatch(/listen 3002;/);
+    expect(conf).toMatch(/default records-api:3002;/);
+    expect(conf).toMatch(/proxy_pass \$records_api;/);
 
     expect(services['records-db']!.networks!.sort()).toEqual(['records-api-net', 'records-loader-net']);
     expect(services['records-db']!.ports).toBeUndefined();
     expect(services['records-loader']!.ports).toBeUndefined();
-    expect(services['records-api']!.ports).toEqual(['3002:3002']);
+    expect(services['records-api']!.ports).toBeUndefined();
     for (const app of ['records-api', 'records-loader', 'records-migrate']) {
       expect(services[app]!.environment!['RECORDS_DATABASE_URL']).toMatch(/@records-db:5432\/records$/);
       expect(Object.keys(services[app]!.environment!).filter((k) => k.endsWith('_URL'))).toEqual([
