@@ -13,6 +13,7 @@ function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
     formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
+      era: 'short',
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
@@ -25,18 +26,25 @@ function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/**
+ * Milliseconds since the epoch of a UTC wall-clock time, for any year (Date.UTC takes years 0-99 for
+ * 1900-1999). Fields out of range carry over (month 12 is January of the next year, hour 24 the next day).
+ */
+function utcMs(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
+}
+
 /** The offset of `timeZone` from UTC at an instant, in minutes (east positive). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
   const parts = wallClockFormatter(timeZone).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
+  const text = (type: string) => parts.find((p) => p.type === type)?.value;
+  const get = (type: string) => Number(text(type));
+  // Intl counts years before 1 AD as 1 BC, 2 BC, ...: astronomical years 0, -1, ...
+  const year = text('era') === 'BC' ? 1 - get('year') : get('year');
+  const asUtc = utcMs(year, get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
@@ -46,7 +54,7 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
  * America/Santiago or America/Havana) is the instant of the switch, where the skipped span begins.
  */
 export function zonedTime(y: number, m: number, d: number, h: number, timeZone: string): Date {
-  const wall = Date.UTC(y, m - 1, d, h);
+  const wall = utcMs(y, m - 1, d, h);
   // The offsets in force half a day before and after: a switch between them is at most a few hours.
   const before = wall - zoneOffsetMinutes(new Date(wall - 43_200_000), timeZone) * 60_000;
   const after = wall - zoneOffsetMinutes(new Date(wall + 43_200_000), timeZone) * 60_000;
@@ -66,9 +74,10 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/** A date of the calendar, years 0001-9999 (there is no year 0000: PostgreSQL would take it for 1 BC). */
 function realDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  const date = new Date(utcMs(y, m - 1, d));
+  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
 /** Whether `key` names a partition of this partitioning: a real date (YYYY-MM-DD) or hour (YYYY-MM-DDTHH). */
@@ -91,14 +100,14 @@ export function partitionWindow(
   }
   const [y, m, d, h] = key.split(/[-T]/).map(Number) as [number, number, number, number | undefined];
   if (partitioning === 'daily') {
-    const next = new Date(Date.UTC(y, m - 1, d + 1));
+    const next = new Date(utcMs(y, m - 1, d + 1));
     return {
       start: zonedTime(y, m, d, 0, timeZone),
       end: zonedTime(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, timeZone),
     };
   }
   // The next hour's start, not start + 1 h: an hour that occurs twice spans both, one skipped is empty.
-  const next = new Date(Date.UTC(y, m - 1, d, h! + 1));
+  const next = new Date(utcMs(y, m - 1, d, h! + 1));
   return {
     start: zonedTime(y, m, d, h!, timeZone),
     end: zonedTime(

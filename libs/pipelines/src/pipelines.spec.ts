@@ -22,6 +22,26 @@ describe('partitions', () => {
     expect(isPartitionKey('all', 'none')).toBe(true);
   });
 
+  it('takes every year 0001-9999 as written (not 0001-0099 as 1901-1999), and no year 0000', () => {
+    for (const key of ['0001-01-01', '0099-12-31', '0004-02-29', '9999-12-31'])
+      expect(isPartitionKey(key, 'daily')).toBe(true);
+    for (const key of ['0000-06-01', '0100-02-29']) expect(isPartitionKey(key, 'daily')).toBe(false);
+    expect(partitionWindow('0001-01-01', 'daily')).toEqual({
+      start: new Date('0001-01-01T00:00:00Z'),
+      end: new Date('0001-01-02T00:00:00Z'),
+    });
+    expect(partitionWindow('0099-12-31T23', 'hourly')).toEqual({
+      start: new Date('0099-12-31T23:00:00Z'),
+      end: new Date('0100-01-01T00:00:00Z'),
+    });
+    // Zurich kept local mean time then (+00:34:08, rounded to the minute by the offset reader).
+    expect(partitionWindow('0050-06-01', 'daily', 'Europe/Zurich').start).toEqual(
+      new Date('0050-05-31T23:26:00Z'),
+    );
+    expect(partitionRange('0009-12-31', '0010-01-01', 'daily')).toEqual(['0009-12-31', '0010-01-01']);
+    expect(zoneOffsetMinutes(new Date('0000-12-31T12:00:00Z'), 'UTC')).toBe(0); // 1 BC
+  });
+
   it('gives a day its [00:00, 24:00) window in the time zone', () => {
     expect(partitionWindow('2024-10-01', 'daily')).toEqual({
       start: new Date('2024-10-01T00:00:00Z'),
