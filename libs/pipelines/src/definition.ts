@@ -19,7 +19,7 @@ export interface RetryPolicy {
 export interface Schedule {
   /** Cron expression (5 or 6 fields). */
   cron: string;
-  /** IANA time zone of the cron expression and of the partitions (default UTC). */
+  /** IANA time zone of the cron expression (default: the pipeline's time zone, which defaults to UTC). */
   timeZone?: string;
 }
 
@@ -47,7 +47,8 @@ export interface RunContext {
 export interface PipelineDefinition {
   name: string;
   partitioning: Partitioning;
-  timeZone: string;
+  /** The IANA time zone of the partitions' days and hours, and of the schedule (default UTC). */
+  timeZone?: string;
   schedule?: Schedule;
   retry: RetryPolicy;
   run(partition: string, context: RunContext): Promise<RunOutcome>;

@@ -75,7 +75,7 @@ class PipelineWorkerService implements OnApplicationBootstrap, OnApplicationShut
         });
       }
       if (pipeline.schedule && this.options.schedule !== false) {
-        const timeZone = pipeline.schedule.timeZone ?? pipeline.timeZone;
+        const timeZone = pipeline.schedule.timeZone ?? pipeline.timeZone ?? 'UTC';
         const cron = CronJob.from({
           cronTime: pipeline.schedule.cron,
           timeZone,

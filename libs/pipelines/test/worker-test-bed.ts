@@ -13,12 +13,12 @@ import {
 
 export const ONE_ATTEMPT = { attempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 };
 
-/** A daily pipeline in UTC, tried once unless `definition` says otherwise. */
+/** A daily pipeline, tried once unless `definition` says otherwise; no time zone: the default, UTC. */
 export function dailyPipeline(
   name: string,
   definition: Pick<PipelineDefinition, 'run'> & Partial<PipelineDefinition>,
 ): PipelineDefinition {
-  return { name, partitioning: 'daily', timeZone: 'UTC', retry: ONE_ATTEMPT, ...definition };
+  return { name, partitioning: 'daily', retry: ONE_ATTEMPT, ...definition };
 }
 
 /** A worker replica serving `pipeline` (queue consumer and schedule), as `etl worker` starts one. */
