@@ -43,9 +43,9 @@ export const NEW_CONTACT = {
 
 export type Who = 'admin' | 'reader' | 'nobody' | 'stranger';
 
-/** A request body sent exactly as given (not JSON-encoded), e.g. malformed JSON. */
+/** A request body sent exactly as given (not JSON-encoded), e.g. malformed JSON or bytes that are not UTF-8. */
 export class RawBody {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Uint8Array) {}
 }
 
 /**

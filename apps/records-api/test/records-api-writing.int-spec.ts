@@ -238,6 +238,64 @@ describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_P
       expect(await sql('SELECT * FROM records.people ORDER BY id')).toEqual(before);
     });
 
+    it('POST/PATCH: a body that is not valid UTF-8 (Latin-1 "Jos\\xe9" and others) is a 400 after the token check, nothing written', async () => {
+      const before = await sql('SELECT * FROM records.people ORDER BY id');
+      const id = await idOf('art@venere.org');
+      // The contact's other fields (first_name left out: undefined is not serialized).
+      const contact = JSON.stringify({
+        ...NEW_CONTACT,
+        first_name: undefined,
+        email: 'jose@example.com',
+      }).slice(1, -1);
+      // Raw bytes around a JSON text: `"first_name": "Jos<bytes>"` followed by the rest of the contact.
+      const withBytes = (bytes: number[], rest: string) =>
+        new RawBody(
+          Buffer.concat([
+            Buffer.from('{"first_name": "Jos'),
+            Buffer.from(bytes),
+            Buffer.from(`"${rest === '' ? '' : `, ${rest}`}}`),
+          ]),
+        );
+      const notUtf8 = [
+        [0xe9], // Latin-1 é
+        [0xc3], // a sequence cut short
+        [0xc0, 0xaf], // overlong "/"
+        [0xed, 0xa0, 0x80], // a UTF-16 surrogate
+        [0xf4, 0x90, 0x80, 0x80], // beyond U+10FFFF
+        [0x80], // a lone continuation byte
+      ];
+      for (const bytes of notUtf8) {
+        for (const [method, path, rest] of [
+          ['POST', '/v1/contacts', contact],
+          ['PATCH', `/v1/contacts/${id}`, ''],
+        ] as const) {
+          const body = withBytes(bytes, rest);
+          const send = (who: 'admin' | 'reader' | 'nobody') =>
+            call(who, method, path, body, { 'if-match': '*' });
+          // Only a caller allowed to write learns anything about the body.
+          expect((await send('nobody')).status).toBe(401);
+          expect((await send('reader')).status).toBe(403);
+          const response = await send('admin');
+          expect({ bytes, method, status: response.status, body: await response.json() }).toEqual({
+            bytes,
+            method,
+            status: 400,
+            body: { statusCode: 400, error: 'Bad Request', message: 'the body is not valid UTF-8' },
+          });
+        }
+      }
+      expect(await sql('SELECT * FROM records.people ORDER BY id')).toEqual(before);
+      // The same name in UTF-8 is stored as written.
+      const created = await okJson<Contact>(
+        await call('admin', 'POST', '/v1/contacts', withBytes([0xc3, 0xa9], contact)),
+        201,
+      );
+      expect(created.first_name).toBe('Jos\u00e9');
+      expect(await sql('SELECT first_name FROM records.people WHERE id = $1', [created.id])).toEqual([
+        { first_name: 'Jos\u00e9' },
+      ]);
+    });
+
     it('If-Match is an RFC 9110 list: a tag may hold a comma, and any listed strong tag may match', async () => {
       const id = await idOf('art@venere.org');
       const etag = await etagOf(id);
