@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** The drop folder and its two siblings, where files go once handled. */
@@ -16,15 +16,47 @@ export function inboxFolders(inbox: string): InboxFolders {
 }
 
 /**
+ * How long a file whose last byte is not a line break must stay unchanged before it is read: it
+ * may be a writer that paused mid-row (a file ending with a complete line is read once it has not
+ * changed between two polls).
+ */
+export const INCOMPLETE_LINE_GRACE_MS = 10_000;
+
+/** Whether the file's last byte is a line break (an empty file counts as complete). */
+function endsWithLineBreak(path: string, size: number): boolean {
+  if (size === 0) return true;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const last = Buffer.alloc(1);
+    return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 0x0a;
+  } catch {
+    return false; // gone or unreadable: not ready; the next poll sees what became of it
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The file at `path` as the file system knows it (device and inode), or undefined if none is there. */
+export function fileIdentity(path: string): string | undefined {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat ? `${stat.dev}:${stat.ino}` : undefined;
+}
+
+/**
  * CSV files in the inbox that have stopped changing: a file is ready once its size and mtime are the
- * same on two consecutive polls, so a file still being copied in is not read half-written.
+ * same on two consecutive polls, so a file still being copied in is not read half-written; one that
+ * does not end with a line break must also have stayed unchanged for `incompleteGraceMs`.
  */
 export class InboxScanner {
-  private readonly seen = new Map<string, string>();
+  private readonly seen = new Map<string, { signature: string; since: number }>();
 
-  constructor(private readonly inbox: string) {}
+  constructor(
+    private readonly inbox: string,
+    private readonly incompleteGraceMs = INCOMPLETE_LINE_GRACE_MS,
+  ) {}
 
-  readyFiles(): string[] {
+  readyFiles(now = Date.now()): string[] {
     const ready: string[] = [];
     const present = new Set<string>();
     for (const name of readdirSync(this.inbox).sort()) {
@@ -33,9 +65,14 @@ export class InboxScanner {
       const stat = statSync(path, { throwIfNoEntry: false });
       if (!stat?.isFile()) continue;
       present.add(path);
-      const signature = `${stat.size}:${stat.mtimeMs}`;
-      if (this.seen.get(path) === signature) ready.push(path);
-      this.seen.set(path, signature);
+      const signature = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+      const previous = this.seen.get(path);
+      if (previous?.signature !== signature) {
+        this.seen.set(path, { signature, since: now });
+        continue;
+      }
+      if (now - previous.since >= this.incompleteGraceMs || endsWithLineBreak(path, stat.size))
+        ready.push(path);
     }
     for (const path of this.seen.keys()) if (!present.has(path)) this.seen.delete(path);
     return ready;

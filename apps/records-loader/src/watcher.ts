@@ -1,8 +1,8 @@
 import type { Logger } from '@caudal/platform';
-import { isConnectionError, type IngestionSummary } from '@caudal/records';
+import { FileChangedError, isConnectionError, type IngestionSummary } from '@caudal/records';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { InboxScanner, moveTo, type InboxFolders } from './inbox';
+import { fileIdentity, InboxScanner, moveTo, type InboxFolders } from './inbox';
 
 /** The longest wait between two attempts while the database cannot be reached. */
 export const MAX_BACKOFF_MS = 60_000;
@@ -14,6 +14,8 @@ export interface InboxWatcherOptions {
   logger: Logger;
   pollMs: number;
   describe: (summary: IngestionSummary) => string;
+  /** See INCOMPLETE_LINE_GRACE_MS (tests pass a short one). */
+  incompleteGraceMs?: number;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -26,6 +28,10 @@ function errorCode(error: unknown): string | undefined {
  * - the database cannot be reached (connect, the duplicate check, recording the outcome): the file
  *   stays in the inbox and the watcher waits, doubling the wait up to MAX_BACKOFF_MS, then tries again;
  * - a file removed while it was being read is forgotten;
+ * - a file that changed while it was read (FileChangedError: nothing was loaded or recorded) stays in
+ *   the inbox, and is read again once it has stopped changing;
+ * - a file replaced in the inbox while it was read (another file now has its name) is not moved: the
+ *   file moved out is always the one that was read, and the new one is read on a later pass;
  * - any other error is about the file: it goes to failed/ (an error already recorded in
  *   records.ingestions when the database could record it);
  * - a file that cannot be moved out of the inbox is logged once and left alone until it changes
@@ -38,7 +44,7 @@ export class InboxWatcher {
   private backoffMs = 0;
 
   constructor(private readonly options: InboxWatcherOptions) {
-    this.scanner = new InboxScanner(options.folders.inbox);
+    this.scanner = new InboxScanner(options.folders.inbox, options.incompleteGraceMs);
   }
 
   /** Handles every ready file, then answers how long to wait before the next pass (ms). */
@@ -73,9 +79,15 @@ export class InboxWatcher {
     const file = basename(path);
     let summary: IngestionSummary | undefined;
     let failure: unknown;
+    const identity = fileIdentity(path);
     try {
       summary = await this.options.ingest(path);
     } catch (error) {
+      if (error instanceof FileChangedError) {
+        this.scanner.forget(path);
+        logger.warn({ file }, error.message);
+        return 'done';
+      }
       if (isConnectionError(error)) {
         logger.debug({ file, err: error }, 'database unreachable');
         return 'unreachable';
@@ -88,6 +100,21 @@ export class InboxWatcher {
       failure = error;
     }
     const ok = summary !== undefined && (summary.status === 'loaded' || summary.status === 'duplicate');
+    const now = fileIdentity(path);
+    if (now !== undefined && now !== identity) {
+      this.scanner.forget(path);
+      if (summary) logger[ok ? 'info' : 'warn'](summary, describe(summary));
+      else
+        logger.error(
+          { file, err: failure },
+          `${file} failed: ${(failure as Error)?.message ?? String(failure)}`,
+        );
+      logger.warn(
+        { file },
+        `${file} was replaced in the inbox while it was read; the new file is read on a later pass`,
+      );
+      return 'done';
+    }
     let moved: string;
     try {
       moved = moveTo(ok ? folders.processed : folders.failed, path);

@@ -1,7 +1,21 @@
 import { openMigratedDatabase, type Database } from '@caudal/platform';
-import { ingestContactsFile, RECORDS_MIGRATIONS, RECORDS_ROLE, type IngestionSummary } from '@caudal/records';
+import {
+  FileChangedError,
+  ingestContactsFile,
+  RECORDS_MIGRATIONS,
+  RECORDS_ROLE,
+  type IngestionSummary,
+} from '@caudal/records';
 import { createTestPostgres, type TestPostgres } from '@caudal/testing';
-import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Pool } from 'pg';
@@ -30,7 +44,7 @@ describe('records loader watcher: no error stops it (real PostgreSQL, or PGlite)
     await pg?.close();
   });
 
-  const setup = (ingest: (path: string) => Promise<IngestionSummary>) => {
+  const setup = (ingest: (path: string) => Promise<IngestionSummary>, incompleteGraceMs?: number) => {
     const folders = inboxFolders(join(dir, `drop${++n}`, 'inbox'));
     const logs: { msg: string; level: number }[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) });
@@ -40,6 +54,7 @@ describe('records loader watcher: no error stops it (real PostgreSQL, or PGlite)
       pollMs: 100,
       describe: (s) => `${s.file} ${s.status}`,
       ingest,
+      ...(incompleteGraceMs === undefined ? {} : { incompleteGraceMs }),
     });
     return { folders, logs, watcher };
   };
@@ -114,5 +129,88 @@ describe('records loader watcher: no error stops it (real PostgreSQL, or PGlite)
     expect(logs.filter((l) => l.level === 50).map((l) => l.msg)).toEqual([
       'stuck.csv cannot be moved out of the inbox; it is left there and not read again until it is moved or renamed',
     ]);
+  });
+
+  it('a file that does not end with a line break is read only once it has stayed unchanged for the grace', async () => {
+    let reads = 0;
+    const { folders, watcher } = setup((path) => {
+      reads++;
+      return ingestContactsFile(db.pgPool(), path);
+    }, 400);
+    // A writer paused mid-row: the last line is cut short.
+    writeFileSync(join(folders.inbox, 'slow.csv'), `${HEADER}\n${row('slow@watch.com')}\nW,Atch`);
+    await watcher.poll();
+    await watcher.poll(); // unchanged, but not complete: not read yet
+    expect(reads).toBe(0);
+    writeFileSync(
+      join(folders.inbox, 'slow.csv'),
+      `${HEADER}\n${row('slow@watch.com')}\n${row('slow2@watch.com')}`,
+    );
+    await watcher.poll(); // changed: seen again
+    await new Promise((r) => setTimeout(r, 450));
+    await watcher.poll(); // unchanged for the grace: read, even without a final line break
+    expect(reads).toBe(1);
+    expect(names(folders.processed)).toEqual(['slow.csv']);
+    expect(await person('slow2@watch.com')).toBe(1);
+  });
+
+  it('a file replaced in the inbox while it was read is not moved; the new one is read on a later pass', async () => {
+    const { folders, logs, watcher } = setup(async (path) => {
+      const summary = await ingestContactsFile(db.pgPool(), path);
+      if (!(await person('second@watch.com'))) {
+        // Meanwhile the sender drops a new version under the same name (written aside, then renamed).
+        const aside = join(folders.inbox, '..', 'next.tmp');
+        writeFileSync(aside, `${HEADER}\n${row('second@watch.com')}\n`);
+        renameSync(aside, path);
+      }
+      return summary;
+    });
+    writeFileSync(join(folders.inbox, 'r.csv'), `${HEADER}\n${row('first@watch.com')}\n`);
+    await watcher.poll();
+    await watcher.poll(); // reads the first version; the second replaces it meanwhile
+    expect(await person('first@watch.com')).toBe(1);
+    expect(readdirSync(folders.inbox)).toEqual(['r.csv']);
+    expect(names(folders.processed)).toEqual([]);
+    expect(logs.map((l) => l.msg)).toContain(
+      'r.csv was replaced in the inbox while it was read; the new file is read on a later pass',
+    );
+    await watcher.poll();
+    await watcher.poll();
+    expect(await person('second@watch.com')).toBe(1);
+    expect(names(folders.processed)).toEqual(['r.csv']);
+  });
+
+  it('a file that changed while it was read stays in the inbox and is read again once it stops changing', async () => {
+    let reads = 0;
+    let changed: unknown;
+    const { folders, logs, watcher } = setup(async (path) => {
+      if (++reads > 1) return ingestContactsFile(db.pgPool(), path);
+      // The sender was still writing: a row is appended while the first rows are staged.
+      let appended = false;
+      const append = () => {
+        if (!appended) appendFileSync(path, `${row('late@watch.com')}\n`);
+        appended = true;
+      };
+      return ingestContactsFile(db.pgPool(), path, { progressEvery: 1, onProgress: append }).catch(
+        (error: unknown) => {
+          changed = error;
+          throw error;
+        },
+      );
+    });
+    writeFileSync(join(folders.inbox, 'c.csv'), `${HEADER}\n${row('early@watch.com')}\n`);
+    await watcher.poll();
+    expect(await watcher.poll()).toBe(100);
+    expect(changed).toBeInstanceOf(FileChangedError);
+    expect(readdirSync(folders.inbox)).toEqual(['c.csv']); // nothing loaded, nothing moved
+    expect(await person('early@watch.com')).toBe(0);
+    await watcher.poll(); // seen afresh
+    await watcher.poll(); // unchanged since: read whole
+    expect(reads).toBe(2);
+    expect(names(folders.processed)).toEqual(['c.csv']);
+    expect(await person('late@watch.com')).toBe(1);
+    expect(logs.map((l) => l.msg)).toContain(
+      'c.csv changed while it was read; it is read again once it stops changing',
+    );
   });
 });

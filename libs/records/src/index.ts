@@ -2,6 +2,7 @@ export { CsvParser, DEFAULT_CSV_LIMITS, type CsvLimits, type CsvRecord } from '.
 export {
   checkContactRow,
   CONTACT_COLUMNS,
+  CONTACT_FIELD_MAX_LENGTH,
   EMAIL_PATTERN,
   headerProblem,
   normalizeZip,
@@ -11,6 +12,7 @@ export {
   type RowCheck,
 } from './contacts/contact-row';
 export { RECORDS_MIGRATIONS, RECORDS_ROLE } from './migrations';
+export { FileChangedError } from './ingest/contacts-file';
 export {
   ingestContactsFile,
   isConnectionError,

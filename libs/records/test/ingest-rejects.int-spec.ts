@@ -132,6 +132,93 @@ describe('contacts ingestion of bad rows and bad files (real PostgreSQL, or PGli
     await pool.query(`DELETE FROM records.people WHERE email LIKE '%@conflict.com'`);
   });
 
+  it('a field over 200 characters is a reject naming the field and the limit; the other rows load', async () => {
+    const city = 'C'.repeat(3500);
+    const text = [
+      HEADER,
+      'Len,Ok,Co,1 St,Reno,NV,89501,,,ok@length.com,Sales',
+      `Len,Long,Co,1 St,${city},NV,89501,,,long@length.com,Sales`,
+    ].join('\n');
+    const summary = await ingestContactsFile(bed.db.pgPool(), bed.write('long-city.csv', text));
+    expect(summary).toMatchObject({ status: 'loaded', rowsRead: 2, inserted: 1, rejected: 1 });
+    expect(await bed.rejectsOf('long-city.csv')).toEqual([
+      {
+        line_number: 3,
+        raw_line: `Len,Long,Co,1 St,${city},NV,89501,,,long@length.com,Sales`,
+        reasons: ['city must be at most 200 characters, found 3500'],
+      },
+    ]);
+    const people = await bed.db
+      .pgPool()
+      .query(`SELECT email, city FROM records.people WHERE email LIKE '%@length.com'`);
+    expect(people.rows).toEqual([{ email: 'ok@length.com', city: 'Reno' }]);
+    await bed.db.pgPool().query(`DELETE FROM records.people WHERE email LIKE '%@length.com'`);
+  });
+
+  it("a rejected row rejects its email's other rows too: the stored person keeps every department", async () => {
+    const pool = bed.db.pgPool();
+    const person = (first: string, email: string, department: string, zip = '89501') =>
+      `${first},Dept,Dco,1 St,Reno,NV,${zip},,,${email},${department}`;
+    const before = [
+      HEADER,
+      person('Dan', 'dan@depts.com', 'Marketing'),
+      person('Dan', 'dan@depts.com', 'Sales'),
+      person('Eve', 'eve@depts.com', 'Marketing'),
+      person('Eve', 'eve@depts.com', 'Sales'),
+    ];
+    expect(await ingestContactsFile(pool, bed.write('depts-before.csv', before.join('\n')))).toMatchObject({
+      status: 'loaded',
+      inserted: 2,
+    });
+    const text = [
+      HEADER,
+      person('Dan', 'dan@depts.com', 'Sales'), // 2: valid
+      person('Dan', ' DAN@Depts.com', 'Marketing', '123456'), // 3: bad zip
+      person('Eve', 'eve@depts.com', 'Marketing', 'x'), // 4: bad zip, before Eve's valid row
+      person('Eve', 'eve@depts.com', 'Sales'), // 5: valid
+      'Fay,Dept,Dco,1 St, Suite 2,Reno,NV,89501,,,fay@depts.com,Sales', // 6: an unquoted comma: 12 columns
+      person('Fay', 'fay@depts.com', 'Sales'), // 7: valid, Fay is new
+      person('Gus', 'gus@depts.com', 'Sales'), // 8: valid, Gus is new
+    ].join('\n');
+    // A batch every 2 rows: the rows of one email are staged in different batches.
+    const summary = await ingestContactsFile(pool, bed.write('depts.csv', text), { batchBytes: 100 });
+    expect(summary).toMatchObject({
+      status: 'loaded',
+      rowsRead: 7,
+      inserted: 1,
+      updated: 0,
+      unchanged: 0,
+      rejected: 6,
+    });
+    const other = (line: number) =>
+      `another row for this email (line ${line}) was rejected; the person is left as it was`;
+    const rejects = await bed.rejectsOf('depts.csv');
+    expect(rejects.map((r) => [r.line_number, r.reasons])).toEqual([
+      [2, [other(3)]],
+      [3, ['zip must be up to 5 digits, got "123456"']],
+      [4, ['zip must be up to 5 digits, got "x"']],
+      [5, [other(4)]],
+      [6, ['expected 11 columns, found 12']],
+      [7, [other(6)]],
+    ]);
+    const people = await pool.query(
+      `SELECT p.email, p.version, array_agg(d.name ORDER BY d.name) AS departments
+       FROM records.people p JOIN records.person_departments pd ON pd.person_id = p.id
+       JOIN records.departments d ON d.id = pd.department_id
+       WHERE p.email LIKE '%@depts.com' GROUP BY p.id ORDER BY p.email`,
+    );
+    expect(people.rows).toEqual([
+      { email: 'dan@depts.com', version: 1, departments: ['Marketing', 'Sales'] },
+      { email: 'eve@depts.com', version: 1, departments: ['Marketing', 'Sales'] },
+      { email: 'gus@depts.com', version: 1, departments: ['Sales'] },
+    ]);
+    const { rows } = await pool.query(
+      `SELECT rows_read, inserted, updated, unchanged, rejected FROM records.ingestions WHERE file_name = 'depts.csv'`,
+    );
+    expect(rows).toEqual([{ rows_read: 7, inserted: 1, updated: 0, unchanged: 0, rejected: 6 }]);
+    await pool.query(`DELETE FROM records.people WHERE email LIKE '%@depts.com'`);
+  });
+
   it('a row with a NUL character is a reject naming the field; the other rows load', async () => {
     const text = [
       HEADER,

@@ -3,6 +3,7 @@ import { createTestPostgres, type TestPostgres } from '@caudal/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Pool, PoolClient } from 'pg';
 import { RECORDS_MIGRATIONS, RECORDS_ROLE } from '../src';
 
 // Contacts ingestion against a real database (a new database on the server named by
@@ -22,6 +23,8 @@ export interface RejectRow {
 /** What the ingestion suites share: a migrated records database and a directory for CSV files. */
 export interface IngestTestBed {
   db: Database;
+  /** The suite's database, for a child process to connect to. */
+  url: string;
   /** The number of rows in records.`table`. */
   count(table: string): Promise<number>;
   /** The rejects of one file, in line order. */
@@ -58,6 +61,7 @@ export function ingestTestBed(label: string): IngestTestBed {
 
   beforeAll(async () => {
     pg = await createTestPostgres(label);
+    bed.url = pg.url;
     bed.db = await openMigratedDatabase({ role: RECORDS_ROLE, url: pg.url, migrations: RECORDS_MIGRATIONS });
     dir = mkdtempSync(join(tmpdir(), 'caudal-records-'));
   });
@@ -68,4 +72,26 @@ export function ingestTestBed(label: string): IngestTestBed {
     await pg?.close();
   });
   return bed;
+}
+
+/**
+ * The pool, with `onQuery` called with the text of every statement it runs (on the pool or on a
+ * client it lends), just before the statement is sent.
+ */
+export function watchedPool(pool: Pool, onQuery: (sql: string) => void): Pool {
+  const watched =
+    (target: Pool | PoolClient) =>
+    (text: unknown, ...rest: unknown[]): unknown => {
+      onQuery(typeof text === 'string' ? text : String((text as { text?: unknown })?.text));
+      return (target.query as (...args: unknown[]) => unknown).call(target, text, ...rest);
+    };
+  const client = (target: PoolClient) =>
+    new Proxy(target, { get: (c, key) => (key === 'query' ? watched(c) : Reflect.get(c, key, c)) });
+  return new Proxy(pool, {
+    get: (p, key) => {
+      if (key === 'query') return watched(p);
+      if (key === 'connect') return async () => client(await p.connect());
+      return Reflect.get(p, key, p);
+    },
+  });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ingestContactsFile, SAMPLE_CONTACTS_CSV } from '../src';
-import { HEADER, ingestTestBed } from './ingest-test-bed';
+import { HEADER, ingestTestBed, watchedPool } from './ingest-test-bed';
 
 // Loading contacts files that are well formed: Sample.csv, progress, the same file again, a newer
 // file, names in another case. Bad rows and files are in ingest-rejects.int-spec.ts, files racing
@@ -55,6 +55,35 @@ describe('contacts ingestion (real PostgreSQL, or PGlite when TEST_POSTGRES_URL 
       })),
     ]);
     await bed.db.pgPool().query(`DELETE FROM records.people WHERE email LIKE 'progress%'`);
+  });
+
+  it('writes a batch once its raw text passes the byte budget, not only every 5,000 rows', async () => {
+    // 30 rows of 243 characters each, with a budget of 1,000: a batch every 5 rows (1,215 characters).
+    const address = 'A'.repeat(200);
+    const rows = Array.from({ length: 30 }, (_, n) => {
+      const i = String(n).padStart(2, '0');
+      return `B${i},U${i},,${address},,CA,,,,budget${i}@example.com,Sales`;
+    });
+    expect(rows.map((row) => row.length)).toEqual(Array(30).fill(243));
+    let writes = 0;
+    const pool = watchedPool(bed.db.pgPool(), (sql) => {
+      if (sql.includes('INSERT INTO staging')) writes++;
+    });
+    try {
+      const summary = await ingestContactsFile(pool, bed.write('budget.csv', [HEADER, ...rows].join('\n')), {
+        batchBytes: 1000,
+      });
+      expect(summary).toMatchObject({ status: 'loaded', rowsRead: 30, inserted: 30, rejected: 0 });
+      expect(writes).toBe(6);
+      const { rows: loaded } = await bed.db
+        .pgPool()
+        .query(
+          `SELECT count(*)::int AS n, min(length(address))::int AS len FROM records.people WHERE email LIKE 'budget%'`,
+        );
+      expect(loaded).toEqual([{ n: 30, len: 200 }]);
+    } finally {
+      await bed.db.pgPool().query(`DELETE FROM records.people WHERE email LIKE 'budget%'`);
+    }
   });
 
   it('changes nothing when the same file comes again', async () => {

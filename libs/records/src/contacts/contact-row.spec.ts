@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { checkContactRow, EMAIL_PATTERN, headerProblem, normalizeZip } from './contact-row';
+import {
+  checkContactRow,
+  CONTACT_FIELD_MAX_LENGTH,
+  EMAIL_PATTERN,
+  emailsOfRejectedRow,
+  headerProblem,
+  normalizeZip,
+} from './contact-row';
 import { SAMPLE_CONTACTS_CSV } from './sample';
 
 const good = [
@@ -125,5 +132,34 @@ describe('contact rows', () => {
       ok: false,
       reasons: ['address contains a NUL character'],
     });
+  });
+
+  it('rejects a field over 200 characters (code points, trimmed), naming the field and the limit', () => {
+    expect(CONTACT_FIELD_MAX_LENGTH).toBe(200);
+    expect(checkContactRow(withColumn(4, 'c'.repeat(3500)))).toEqual({
+      ok: false,
+      reasons: ['city must be at most 200 characters, found 3500'],
+    });
+    // 200 characters pass, spaces around them and an astral character (two UTF-16 units) too.
+    expect(checkContactRow(withColumn(4, ` ${'c'.repeat(199)}\u{1F600} `))).toMatchObject({ ok: true });
+    // An over-long email or state gets the length reason alone, not its whole value quoted back.
+    expect(checkContactRow(withColumn(9, `${'a'.repeat(300)}@b.co`))).toEqual({
+      ok: false,
+      reasons: ['email must be at most 200 characters, found 305'],
+    });
+    expect(checkContactRow(withColumn(5, 'N'.repeat(201)))).toEqual({
+      ok: false,
+      reasons: ['state must be at most 200 characters, found 201'],
+    });
+  });
+
+  it('names the emails of a rejected row: its email field, or any email-like field when the columns are off', () => {
+    expect(emailsOfRejectedRow(withColumn(9, ' Art@Venere.org '))).toEqual(['art@venere.org']);
+    expect(emailsOfRejectedRow(withColumn(9, 'not-an-email'))).toEqual([]);
+    expect(emailsOfRejectedRow(withColumn(9, ''))).toEqual([]);
+    expect(emailsOfRejectedRow(withColumn(9, 'a\u0000@b.co'))).toEqual([]);
+    expect(emailsOfRejectedRow([...good.slice(0, 4), 'Apt 2', ...good.slice(4)])).toEqual(['art@venere.org']);
+    expect(emailsOfRejectedRow(['x', 'y@z.com', 'Y@Z.com'])).toEqual(['y@z.com']);
+    expect(emailsOfRejectedRow([])).toEqual([]);
   });
 });

@@ -42,6 +42,13 @@ export const STATE_PATTERN = /^[A-Za-z]{2}$/;
  * whitespace, `@`, `,` or `;` anywhere.
  */
 export const EMAIL_PATTERN = /^[^\s@,;]+@[^\s@,;.]+(?:\.[^\s@,;.]+)+$/;
+/**
+ * The most characters (Unicode code points, counted after trimming) a text field may hold: the same
+ * limit as the records API's fields (200). It keeps every value well inside PostgreSQL's btree
+ * index entry size (the people's email, city and name indexes), so an over-long field is a reject,
+ * not a failed file.
+ */
+export const CONTACT_FIELD_MAX_LENGTH = 200;
 const ZIP = /^\d{1,5}$/;
 const REQUIRED: readonly ContactColumn[] = ['first_name', 'last_name', 'state', 'email', 'department'];
 
@@ -59,9 +66,17 @@ export function normalizeZip(text: string): string | undefined {
   return ZIP.test(value) ? value.padStart(5, '0') : undefined;
 }
 
+/** Characters of a text as the API's MaxLength counts them: a surrogate pair is one (a code point). */
+function codePoints(text: string): number {
+  if (text.length <= CONTACT_FIELD_MAX_LENGTH) return text.length; // never more code points than units
+  return text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+}
+
 /**
  * Validates one data row, giving every reason it fails. State is taken as written (exactly two
- * letters, no surrounding spaces) and stored upper-case; other text fields are trimmed.
+ * letters, no surrounding spaces) and stored upper-case; other text fields are trimmed. A field
+ * longer than CONTACT_FIELD_MAX_LENGTH is given that one reason (its other checks, which would quote
+ * the whole value, are skipped).
  */
 export function checkContactRow(fields: readonly string[]): RowCheck {
   if (fields.length !== CONTACT_COLUMNS.length) {
@@ -73,14 +88,22 @@ export function checkContactRow(fields: readonly string[]): RowCheck {
   // PostgreSQL text cannot hold U+0000: such a row is a reject, not a failed file.
   for (const column of CONTACT_COLUMNS)
     if (value(column).includes('\u0000')) reasons.push(`${column} contains a NUL character`);
+  const tooLong = new Set<ContactColumn>();
+  for (const column of CONTACT_COLUMNS) {
+    const length = codePoints(value(column).trim());
+    if (length <= CONTACT_FIELD_MAX_LENGTH) continue;
+    tooLong.add(column);
+    reasons.push(`${column} must be at most ${CONTACT_FIELD_MAX_LENGTH} characters, found ${length}`);
+  }
   for (const column of REQUIRED) if (value(column).trim() === '') reasons.push(`${column} is required`);
   const state = value('state');
-  if (state.trim() !== '' && !STATE_PATTERN.test(state))
+  if (!tooLong.has('state') && state.trim() !== '' && !STATE_PATTERN.test(state))
     reasons.push(`state must be exactly 2 letters, got "${state}"`);
   const email = value('email').trim();
-  if (email !== '' && !EMAIL_PATTERN.test(email)) reasons.push(`email is malformed: "${email}"`);
+  if (!tooLong.has('email') && email !== '' && !EMAIL_PATTERN.test(email))
+    reasons.push(`email is malformed: "${email}"`);
   const zipText = value('zip').trim();
-  const zip = zipText === '' ? null : normalizeZip(zipText);
+  const zip = zipText === '' || tooLong.has('zip') ? null : normalizeZip(zipText);
   if (zip === undefined) reasons.push(`zip must be up to 5 digits, got "${zipText}"`);
   if (reasons.length > 0) return { ok: false, reasons };
   return {
@@ -99,4 +122,21 @@ export function checkContactRow(fields: readonly string[]): RowCheck {
       department: text('department')!,
     },
   };
+}
+
+/**
+ * The emails (lower-case) a rejected row names, whose other rows in the file must be rejected too:
+ * the email field when the row has the right columns; when it has not (e.g. an unquoted comma
+ * shifted its fields), every field that looks like an email. Empty or malformed emails (a NUL
+ * included) name nobody: no valid row can have them.
+ */
+export function emailsOfRejectedRow(fields: readonly string[]): string[] {
+  const candidates =
+    fields.length === CONTACT_COLUMNS.length ? [fields[CONTACT_COLUMNS.indexOf('email')]!] : fields;
+  const emails = new Set<string>();
+  for (const field of candidates) {
+    const email = field.trim().toLowerCase();
+    if (!email.includes('\u0000') && EMAIL_PATTERN.test(email)) emails.add(email);
+  }
+  return [...emails];
 }

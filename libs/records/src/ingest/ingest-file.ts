@@ -1,21 +1,21 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool, PoolClient } from 'pg';
-import { CsvParser, type CsvRecord } from '../csv/csv-parser';
-import { checkContactRow, headerProblem, type ContactRow } from '../contacts/contact-row';
+import type { Pool } from 'pg';
+import type { CsvRecord } from '../csv/csv-parser';
+import { checkContactRow, emailsOfRejectedRow, headerProblem } from '../contacts/contact-row';
+import { BATCH_BYTES, Batches, storable } from './batches';
+import { ContactsFile, FileChangedError, RejectedFile } from './contacts-file';
 import {
   ANALYZE_STAGING,
+  CREATE_REJECTED_EMAILS,
   CREATE_STAGING,
-  INSERT_REJECTS,
   MERGE_COMPANIES,
   MERGE_DEPARTMENTS,
   CREATE_TOUCHED,
   LOCK_NAMED_PEOPLE,
   REJECT_CONFLICTING,
+  REJECT_SAME_EMAIL,
   REPLACE_DEPARTMENTS,
-  STAGE_ROWS,
   UPSERT_PEOPLE,
 } from './merge-sql';
 
@@ -34,7 +34,6 @@ export interface IngestionSummary {
   error?: string;
 }
 
-const BATCH = 5000;
 const UNIQUE_VIOLATION = '23505';
 /** Deadlock detected, serialization failure: the whole file is tried again, up to ATTEMPTS times. */
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -58,149 +57,6 @@ export function isConnectionError(error: unknown): boolean {
       message,
     )
   );
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/**
- * The file's records. Text is decoded as strict UTF-8: a file with an invalid byte sequence (e.g.
- * saved as Latin-1) is rejected whole, naming the line of the first bad byte, rather than loaded with
- * U+FFFD in place of its accented letters; one bad row usually means the whole file has the wrong
- * encoding, and rejecting the file keeps the other rows from loading under a different spelling.
- */
-async function* records(path: string): AsyncGenerator<CsvRecord> {
-  const parser = new CsvParser();
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-      yield* parser.push(decoder.decode(chunk as Buffer, { stream: true }));
-    }
-    yield* parser.push(decoder.decode());
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw error;
-    const line = await lineOfInvalidUtf8(path);
-    throw new RejectedFile(
-      `the file is not valid UTF-8 (first invalid byte on line ${line}); save it as UTF-8`,
-    );
-  }
-  yield* parser.end();
-}
-
-/** The line (1-based; CRLF, LF or CR end a line) of the file's first byte that is not valid UTF-8. */
-async function lineOfInvalidUtf8(path: string): Promise<number> {
-  let line = 1;
-  let afterCR = false;
-  let need = 0; // continuation bytes still expected
-  let lower = 0x80;
-  let upper = 0xbf;
-  for await (const chunk of createReadStream(path)) {
-    for (const b of chunk as Buffer) {
-      if (need > 0) {
-        if (b < lower || b > upper) return line;
-        need--;
-        lower = 0x80;
-        upper = 0xbf;
-        continue;
-      }
-      if (b < 0x80) {
-        if (b === 0x0d || (b === 0x0a && !afterCR)) line++;
-        afterCR = b === 0x0d;
-        continue;
-      }
-      afterCR = false;
-      if (b >= 0xc2 && b <= 0xdf) need = 1;
-      else if (b >= 0xe0 && b <= 0xef) {
-        need = 2;
-        if (b === 0xe0) lower = 0xa0; // no overlong forms
-        if (b === 0xed) upper = 0x9f; // no surrogates
-      } else if (b >= 0xf0 && b <= 0xf4) {
-        need = 3;
-        if (b === 0xf0) lower = 0x90;
-        if (b === 0xf4) upper = 0x8f; // nothing past U+10FFFF
-      } else return line;
-    }
-  }
-  return line; // a sequence cut short by the end of the file
-}
-
-/** PostgreSQL text cannot hold U+0000: a reject keeps the line readable with U+2400 (␀) instead. */
-function storable(text: string): string {
-  return text.replaceAll('\u0000', '\u2400');
-}
-
-/**
- * Rows and rejects collected until BATCH, then written in bulk. One write is in flight while the next
- * batch is parsed (parsing runs in Node, the write in PostgreSQL), so the two overlap; memory holds
- * two batches at most.
- */
-class Batches {
-  rows: { line: number; row: ContactRow; raw: string }[] = [];
-  rejects: { line: number; raw: string; reasons: string[] }[] = [];
-  private inFlight: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly client: PoolClient,
-    private readonly ingestionId: string,
-  ) {}
-
-  get size(): number {
-    return this.rows.length + this.rejects.length;
-  }
-
-  /** Starts writing the collected rows once the previous write is done; waits only for that one. */
-  async flush(): Promise<void> {
-    const rows = this.rows;
-    const rejects = this.rejects;
-    this.rows = [];
-    this.rejects = [];
-    await this.inFlight;
-    this.inFlight = this.write(rows, rejects);
-    this.inFlight.catch(() => undefined); // surfaced by the next flush() or drain()
-  }
-
-  /** Waits for the write in flight, ignoring its outcome (the transaction is being abandoned). */
-  async settle(): Promise<void> {
-    await this.inFlight.catch(() => undefined);
-  }
-
-  /** Writes what is left and waits for every write. */
-  async drain(): Promise<void> {
-    await this.flush();
-    await this.inFlight;
-  }
-
-  private async write(rows: Batches['rows'], rejects: Batches['rejects']): Promise<void> {
-    if (rows.length > 0) {
-      const column = <K extends keyof ContactRow>(key: K) => rows.map((r) => r.row[key]);
-      await this.client.query(STAGE_ROWS, [
-        rows.map((r) => r.line),
-        column('firstName'),
-        column('lastName'),
-        column('companyName'),
-        column('address'),
-        column('city'),
-        column('state'),
-        column('zip'),
-        column('phone1'),
-        column('phone2'),
-        column('email'),
-        column('department'),
-        rows.map((r) => r.raw),
-      ]);
-    }
-    if (rejects.length > 0) {
-      await this.client.query(INSERT_REJECTS, [
-        this.ingestionId,
-        rejects.map((r) => r.line),
-        rejects.map((r) => storable(r.raw)),
-        rejects.map((r) => storable(r.reasons.join('\x1f'))),
-      ]);
-    }
-  }
 }
 
 async function record(
@@ -229,45 +85,74 @@ export interface IngestOptions {
   /** Called every `progressEvery` rows while staging, and as each step of the merge begins. */
   onProgress?: (progress: IngestionProgress) => void;
   progressEvery?: number;
+  /** Raw text a batch of rows holds before it is written (default BATCH_BYTES, 4 MiB); for tests. */
+  batchBytes?: number;
 }
 
 /**
  * Ingests one contacts CSV in one transaction: the file is streamed (memory holds two batches), valid
- * rows are staged in bulk and merged set-wise, invalid rows go to records.rejects with every reason.
- * A file whose content was already loaded changes nothing; a file with a bad header is rejected
- * whole. A file chosen as a deadlock victim (or hitting a serialization failure) is tried again from
- * the start, up to 3 times. Every file gets a row in records.ingestions, except when the file cannot
- * be read before it starts or the database cannot be reached (isConnectionError): those errors are
- * thrown, so the caller can try the file again later.
+ * rows are staged in bulk and merged set-wise, invalid rows go to records.rejects with every reason
+ * (and so do the other rows of their email, so that their person is left as it was). A file whose
+ * content was already loaded changes nothing; a file with a bad header is rejected whole. A file
+ * chosen as a deadlock victim (or hitting a serialization failure) is tried again from the start, up
+ * to 3 times.
+ *
+ * The file is opened once and every pass (hash, parse) reads that handle, so what is loaded is what
+ * the ledger's hash describes even if the file is replaced under its name meanwhile. A file that
+ * changes while it is read (size or modification time moved, or its bytes no longer hash the same)
+ * is rolled back and FileChangedError is thrown.
+ *
+ * Every file gets a row in records.ingestions, except when the file cannot be read before it starts,
+ * the file changed while it was read (FileChangedError) or the database cannot be reached
+ * (isConnectionError): those errors are thrown, so the caller can try the file again later.
  */
 export async function ingestContactsFile(
   pool: Pool,
   path: string,
   options: IngestOptions = {},
 ): Promise<IngestionSummary> {
-  const file = basename(path);
   // Errors before the file is read (it vanished, the database is unreachable) are thrown: nothing is
   // known about the file yet, so nothing is recorded.
-  const sha256 = await sha256Of(path);
+  const contacts = await ContactsFile.open(path);
+  try {
+    return await ingestOpenFile(pool, contacts, options);
+  } finally {
+    await contacts.close();
+  }
+}
+
+async function ingestOpenFile(
+  pool: Pool,
+  contacts: ContactsFile,
+  options: IngestOptions,
+): Promise<IngestionSummary> {
+  const file = contacts.name;
+  const sha256 = await contacts.sha256();
+  await contacts.assertUnchanged(); // written to while it was hashed: the hash describes no one version
   const empty = { file, sha256, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
   const loaded = await pool.query(
     `SELECT 1 FROM records.ingestions WHERE sha256 = $1 AND status = 'loaded'`,
     [sha256],
   );
   if (loaded.rowCount) {
+    await contacts.assertUnchanged(); // a duplicate no longer: what was written since is not known
     await record(pool, file, sha256, 'duplicate');
     return { ...empty, status: 'duplicate' };
   }
   for (let attempt = 1; ; attempt++) {
-    const outcome = await loadOnce(pool, path, file, sha256, options);
+    const outcome = await loadOnce(pool, contacts, sha256, options);
     if ('summary' in outcome) return outcome.summary;
     const { error } = outcome;
+    if (error instanceof FileChangedError) throw error; // nothing recorded: read again once it settles
     const code = (error as { code?: string }).code;
     if (code !== undefined && RETRYABLE.has(code) && attempt < ATTEMPTS) {
       await sleep(50 * attempt + Math.floor(Math.random() * 50));
       continue;
     }
     if (isConnectionError(error)) throw error; // not the file's fault: nothing recorded, try later
+    // A file still being written may well fail (cut short in a row or a UTF-8 sequence): it is not
+    // judged until it stops changing.
+    await contacts.assertUnchanged();
     if (code === UNIQUE_VIOLATION) {
       await record(pool, file, sha256, 'duplicate'); // the same content was loaded concurrently
       return { ...empty, status: 'duplicate' };
@@ -282,15 +167,17 @@ export async function ingestContactsFile(
 /** One attempt at the file, in one transaction: its summary, or the error that rolled it back. */
 async function loadOnce(
   pool: Pool,
-  path: string,
-  file: string,
+  contacts: ContactsFile,
   sha256: string,
   options: IngestOptions,
 ): Promise<{ summary: IngestionSummary } | { error: unknown }> {
+  const file = contacts.name;
   const progressEvery = options.progressEvery ?? 100_000;
   const client = await pool.connect();
   let batches: Batches | undefined;
   try {
+    // Changed since the hash pass (e.g. while the ledger was asked about the hash, or a retry waited).
+    await contacts.assertUnchanged();
     await client.query('BEGIN');
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO records.ingestions (file_name, sha256, status) VALUES ($1, $2, 'loading') RETURNING id`,
@@ -300,11 +187,13 @@ async function loadOnce(
     // Room for the merge's sorts and hashes of a large file (this transaction only).
     await client.query(`SET LOCAL work_mem = '64MB'`);
     await client.query(CREATE_STAGING);
-    batches = new Batches(client, ingestionId);
+    await client.query(CREATE_REJECTED_EMAILS);
+    batches = new Batches(client, ingestionId, options.batchBytes ?? BATCH_BYTES);
     let header: CsvRecord | undefined;
     let rowsRead = 0;
     let rejected = 0;
-    for await (const rec of records(path)) {
+    const read = createHash('sha256');
+    for await (const rec of contacts.records(read)) {
       if (!header) {
         header = rec;
         const problem = rec.error ?? headerProblem(rec.fields);
@@ -315,19 +204,25 @@ async function loadOnce(
       if (rowsRead % progressEvery === 0) options.onProgress?.({ phase: 'staging', rowsRead });
       // A record the parser gave up on (an unclosed quote) is one reject; the rows after it are read.
       const check = rec.error ? { ok: false as const, reasons: [rec.error] } : checkContactRow(rec.fields);
-      if (check.ok) batches.rows.push({ line: rec.line, row: check.row, raw: rec.raw });
-      else {
-        rejected++;
-        batches.rejects.push({ line: rec.line, raw: rec.raw, reasons: check.reasons });
-      }
-      if (batches.size >= BATCH) await batches.flush();
+      const full = check.ok
+        ? batches.addRow({ line: rec.line, row: check.row, raw: rec.raw })
+        : batches.addReject({
+            line: rec.line,
+            raw: rec.raw,
+            reasons: check.reasons,
+            emails: emailsOfRejectedRow(rec.fields),
+          });
+      if (!check.ok) rejected++;
+      if (full) await batches.flush();
     }
     if (!header) throw new RejectedFile('the file is empty');
     await batches.drain();
+    if (read.digest('hex') !== sha256) throw new FileChangedError(file); // not the bytes the hash pass read
 
     const merging = (step: MergeStep) => options.onProgress?.({ phase: 'merging', rowsRead, step });
     merging('conflicts');
     await client.query(ANALYZE_STAGING);
+    rejected += (await client.query<{ n: number }>(REJECT_SAME_EMAIL, [ingestionId])).rows[0]!.n;
     rejected += (await client.query<{ n: number }>(REJECT_CONFLICTING, [ingestionId])).rows[0]!.n;
     // The people this file names stay as read until commit: an API write to one of them waits (and
     // every change bumps the version, hence the ETag). They are locked first, as the API locks its
@@ -360,6 +255,9 @@ async function loadOnce(
               unchanged = $5, rejected = $6 WHERE id = $1`,
       [ingestionId, rowsRead, inserted, updated, summary.unchanged, rejected],
     );
+    // Written to since it was opened (e.g. appended to after this pass read its end): what was
+    // loaded may not be the file's final content, so nothing is kept.
+    await contacts.assertUnchanged();
     await client.query('COMMIT');
     client.release();
     return { summary };
@@ -369,9 +267,4 @@ async function loadOnce(
     client.release(isConnectionError(error) ? (error as Error) : undefined); // a broken client is dropped
     return { error };
   }
-}
-
-/** The file is rejected whole (bad header, empty, not UTF-8): status 'rejected', nothing loaded. */
-class RejectedFile extends Error {
-  override name = 'RejectedFile';
 }

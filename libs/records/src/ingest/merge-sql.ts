@@ -11,13 +11,44 @@ export const STAGE_ROWS = `
   SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])`;
 
-export const INSERT_REJECTS = `
-  INSERT INTO records.rejects (ingestion_id, line_number, raw_line, reasons)
-  SELECT $1, line, raw, string_to_array(reasons, E'\\x1f')
-  FROM unnest($2::int[], $3::text[], $4::text[]) AS r(line, raw, reasons)`;
+/**
+ * The emails of the file's rejected rows (lower-case; see emailsOfRejectedRow) with the line of each:
+ * the other rows of those emails are rejected before the merge (REJECT_SAME_EMAIL).
+ */
+export const CREATE_REJECTED_EMAILS = `
+  CREATE TEMP TABLE rejected_emails (line integer, email text) ON COMMIT DROP`;
 
-/** Statistics for the planner: the staged rows are many, and the temp table is never auto-analyzed. */
-export const ANALYZE_STAGING = `ANALYZE staging`;
+/** Rejected rows ($2 lines, $3 raw text, $4 reasons) and the emails they name ($5 lines, $6 emails). */
+export const INSERT_REJECTS = `
+  WITH rejected AS (
+    INSERT INTO records.rejects (ingestion_id, line_number, raw_line, reasons)
+    SELECT $1, line, raw, string_to_array(reasons, E'\\x1f')
+    FROM unnest($2::int[], $3::text[], $4::text[]) AS r(line, raw, reasons)
+  )
+  INSERT INTO rejected_emails (line, email) SELECT * FROM unnest($5::int[], $6::text[])`;
+
+/** Statistics for the planner: the staged rows are many, and temp tables are never auto-analyzed. */
+export const ANALYZE_STAGING = `ANALYZE staging, rejected_emails`;
+
+/**
+ * A rejected row's person is left as it was: every other row of the file with the email it names is
+ * rejected too ("another row for this email (line N) was rejected; ...", N the first rejected line of
+ * that email). Otherwise the valid rows alone would be merged, and a department listed only on the
+ * rejected row would be removed from the stored person. $1: the ingestion; answers how many rows went.
+ */
+export const REJECT_SAME_EMAIL = `
+  WITH first_rejected AS (
+    SELECT email, min(line) AS line FROM rejected_emails GROUP BY email
+  ), removed AS (
+    DELETE FROM staging s USING first_rejected r WHERE s.email = r.email
+    RETURNING s.line, s.raw, r.line AS other
+  ), rejected AS (
+    INSERT INTO records.rejects (ingestion_id, line_number, raw_line, reasons)
+    SELECT $1, line, raw,
+           ARRAY['another row for this email (line ' || other || ') was rejected; the person is left as it was']
+    FROM removed
+  )
+  SELECT count(*)::int AS n FROM removed`;
 
 /**
  * Rows of one file that give the same email (any case: emails are staged lower-case) must describe
