@@ -1,4 +1,4 @@
-import { EMAIL_PATTERN } from '@caudal/records';
+import { CONTACT_FIELD_MAX_LENGTH, EMAIL_PATTERN } from '@caudal/records';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -30,7 +30,8 @@ const blankToNull = Transform(({ value }) =>
 const whenPresent = (presence: Presence) =>
   presence === 'create' ? [] : [ValidateIf((_object: object, value: unknown) => value !== undefined)];
 
-const MAX_TEXT = 200;
+/** The loader's limit too: a value the API refuses is a reject in a file. */
+const MAX_TEXT = CONTACT_FIELD_MAX_LENGTH;
 
 /** PostgreSQL text cannot hold U+0000: a NUL is a bad field (422), not a server error. */
 export function NoNul(options: { each?: boolean } = {}): PropertyDecorator {
