@@ -37,11 +37,16 @@ function endsWithLineBreak(path: string, size: number): boolean {
   }
 }
 
-/** The file at `path` as the file system knows it (device and inode), or undefined if none is there. */
-export function fileIdentity(path: string): string | undefined {
+/**
+ * The file at `path` as the file system knows it: which file (device and inode) and which version of
+ * it (size and modification time); undefined if none is there.
+ */
+export function fileState(path: string): { file: string; version: string } | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
-  return stat ? `${stat.dev}:${stat.ino}` : undefined;
+  return stat ? { file: `${stat.dev}:${stat.ino}`, version: `${stat.size}:${stat.mtimeMs}` } : undefined;
 }
+
+const signatureOf = (state: { file: string; version: string }) => `${state.file}:${state.version}`;
 
 /**
  * CSV files in the inbox that have stopped changing: a file is ready once its size and mtime are the
@@ -65,7 +70,10 @@ export class InboxScanner {
       const stat = statSync(path, { throwIfNoEntry: false });
       if (!stat?.isFile()) continue;
       present.add(path);
-      const signature = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+      const signature = signatureOf({
+        file: `${stat.dev}:${stat.ino}`,
+        version: `${stat.size}:${stat.mtimeMs}`,
+      });
       const previous = this.seen.get(path);
       if (previous?.signature !== signature) {
         this.seen.set(path, { signature, since: now });
@@ -76,6 +84,16 @@ export class InboxScanner {
     }
     for (const path of this.seen.keys()) if (!present.has(path)) this.seen.delete(path);
     return ready;
+  }
+
+  /**
+   * Whether the file at `path` is still the one the last scan found ready (same file, same size and
+   * time): a pass handles files one after another, and a file may change while the ones before it
+   * are read. One that changed is left for the next scan to judge again.
+   */
+  unchangedSinceScan(path: string): boolean {
+    const state = fileState(path);
+    return state !== undefined && this.seen.get(path)?.signature === signatureOf(state);
   }
 
   forget(path: string): void {

@@ -2,7 +2,7 @@ import type { Logger } from '@caudal/platform';
 import { FileChangedError, isConnectionError, type IngestionSummary } from '@caudal/records';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileIdentity, InboxScanner, moveTo, type InboxFolders } from './inbox';
+import { fileState, InboxScanner, moveTo, type InboxFolders } from './inbox';
 
 /** The longest wait between two attempts while the database cannot be reached. */
 export const MAX_BACKOFF_MS = 60_000;
@@ -30,8 +30,11 @@ function errorCode(error: unknown): string | undefined {
  * - a file removed while it was being read is forgotten;
  * - a file that changed while it was read (FileChangedError: nothing was loaded or recorded) stays in
  *   the inbox, and is read again once it has stopped changing;
- * - a file replaced in the inbox while it was read (another file now has its name) is not moved: the
- *   file moved out is always the one that was read, and the new one is read on a later pass;
+ * - a file replaced in the inbox while it was read (another file now has its name), or written to
+ *   after it was read, is not moved: the file moved out is always the one that was read, as read;
+ *   the other is read on a later pass (reading a file again changes nothing it already loaded);
+ * - a file that changed after the scan found it ready, while earlier files were read, is left for
+ *   the next scan;
  * - any other error is about the file: it goes to failed/ (an error already recorded in
  *   records.ingestions when the database could record it);
  * - a file that cannot be moved out of the inbox is logged once and left alone until it changes
@@ -60,6 +63,7 @@ export class InboxWatcher {
     for (const path of [...this.stuck]) if (!existsSync(path)) this.stuck.delete(path);
     for (const path of ready) {
       if (this.stuck.has(path)) continue;
+      if (!this.scanner.unchangedSinceScan(path)) continue; // changed while earlier files were read
       const outcome = await this.handle(path);
       if (outcome === 'unreachable') {
         this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(this.options.pollMs, this.backoffMs * 2));
@@ -79,7 +83,7 @@ export class InboxWatcher {
     const file = basename(path);
     let summary: IngestionSummary | undefined;
     let failure: unknown;
-    const identity = fileIdentity(path);
+    const before = fileState(path);
     try {
       summary = await this.options.ingest(path);
     } catch (error) {
@@ -100,8 +104,9 @@ export class InboxWatcher {
       failure = error;
     }
     const ok = summary !== undefined && (summary.status === 'loaded' || summary.status === 'duplicate');
-    const now = fileIdentity(path);
-    if (now !== undefined && now !== identity) {
+    // What is moved out must be what was read: not a file that took its name, nor one written to since.
+    const after = fileState(path);
+    if (after !== undefined && (after.file !== before?.file || after.version !== before.version)) {
       this.scanner.forget(path);
       if (summary) logger[ok ? 'info' : 'warn'](summary, describe(summary));
       else
@@ -111,7 +116,9 @@ export class InboxWatcher {
         );
       logger.warn(
         { file },
-        `${file} was replaced in the inbox while it was read; the new file is read on a later pass`,
+        after.file !== before?.file
+          ? `${file} was replaced in the inbox while it was read; the new file is read on a later pass`
+          : `${file} was written to after it was read; it stays in the inbox and is read again`,
       );
       return 'done';
     }

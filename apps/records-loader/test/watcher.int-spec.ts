@@ -213,4 +213,50 @@ describe('records loader watcher: no error stops it (real PostgreSQL, or PGlite)
       'c.csv changed while it was read; it is read again once it stops changing',
     );
   });
+
+  it('a file written to after it was read is not moved; it is read again with what was added', async () => {
+    let reads = 0;
+    const { folders, logs, watcher } = setup(async (path) => {
+      const summary = await ingestContactsFile(db.pgPool(), path);
+      if (++reads === 1) appendFileSync(path, `${row('added@watch.com')}\n`); // after the commit
+      return summary;
+    });
+    writeFileSync(join(folders.inbox, 'w.csv'), `${HEADER}\n${row('before@watch.com')}\n`);
+    await watcher.poll();
+    await watcher.poll();
+    expect(readdirSync(folders.inbox)).toEqual(['w.csv']);
+    expect(logs.map((l) => l.msg)).toContain(
+      'w.csv was written to after it was read; it stays in the inbox and is read again',
+    );
+    await watcher.poll();
+    await watcher.poll();
+    expect(reads).toBe(2);
+    expect(await person('added@watch.com')).toBe(1);
+    expect(names(folders.processed)).toEqual(['w.csv']);
+  });
+
+  it('a file that changed after the scan found it ready is not read in that pass', async () => {
+    const read: string[] = [];
+    const { folders, watcher } = setup(async (path) => {
+      read.push(basename(path));
+      if (basename(path) === 'a.csv') {
+        // While a.csv is read, b.csv is rewritten by a writer that stalls mid-row.
+        writeFileSync(
+          join(folders.inbox, 'b.csv'),
+          `${HEADER}\n${row('cut@watch.com').replace(/Sales$/, 'Sal')}`,
+        );
+      }
+      return ingestContactsFile(db.pgPool(), path);
+    }, 60_000);
+    writeFileSync(join(folders.inbox, 'a.csv'), `${HEADER}\n${row('a@watch.com')}\n`);
+    writeFileSync(join(folders.inbox, 'b.csv'), `${HEADER}\n${row('b@watch.com')}\n`);
+    await watcher.poll();
+    await watcher.poll(); // both ready; b.csv changes while a.csv is read
+    expect(read).toEqual(['a.csv']);
+    await watcher.poll();
+    await watcher.poll(); // b.csv is unchanged now, but cut mid-row: it waits for the grace
+    expect(read).toEqual(['a.csv']);
+    expect(await person('cut@watch.com')).toBe(0);
+    expect(readdirSync(folders.inbox)).toEqual(['b.csv']);
+  });
 });
