@@ -102,7 +102,7 @@ describe('records API over HTTP: reading (real PostgreSQL, or PGlite when TEST_P
     it('sorts by any listed field, descending with -, ties broken by id', async () => {
       const page = await list('sort=-state,last_name&limit=1000');
       const expected = await sql<{ id: number }>(
-        'SELECT id FROM records.people ORDER BY state DESC, last_name ASC, id ASC',
+        'SELECT id FROM records.people ORDER BY state DESC, last_name COLLATE "und-x-icu" ASC, id ASC',
       );
       expect(page.items.map((c) => c.id)).toEqual(expected.map((r) => r.id));
     });

@@ -288,6 +288,33 @@ describe('records API over HTTP: writing (real PostgreSQL, or PGlite when TEST_P
       ).toEqual([{ companies: 1, departments: 1 }]);
     });
 
+    it('sorts names by the Unicode collation, the same on every database: case and accents do not scatter them', async () => {
+      const names = ['Zed', 'abbott', 'Évora', 'de la Cruz', 'Butt'];
+      for (const [i, last_name] of names.entries()) {
+        const body = {
+          ...NEW_CONTACT,
+          last_name,
+          company_name: 'Collation Co',
+          email: `sort${i}@collation.test`,
+        };
+        expect((await call('admin', 'POST', '/v1/contacts', body)).status).toBe(201);
+      }
+      const page = await okJson<{ items: Contact[] }>(
+        await call('reader', 'GET', '/v1/contacts?company=Collation%20Co&sort=last_name'),
+      );
+      expect(page.items.map((c) => c.last_name)).toEqual(['abbott', 'Butt', 'de la Cruz', 'Évora', 'Zed']);
+      const descending = await okJson<{ items: Contact[] }>(
+        await call('reader', 'GET', '/v1/contacts?company=Collation%20Co&sort=-last_name'),
+      );
+      expect(descending.items.map((c) => c.last_name)).toEqual([
+        'Zed',
+        'Évora',
+        'de la Cruz',
+        'Butt',
+        'abbott',
+      ]);
+    });
+
     it('DELETE with the current ETag removes the contact and its department links: 204, then 404', async () => {
       const id = await idOf('sage_wieser@cox.net');
       const response = await call('admin', 'DELETE', `/v1/contacts/${id}`, undefined, {

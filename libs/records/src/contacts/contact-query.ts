@@ -1,13 +1,20 @@
 /** What GET /v1/contacts may filter, sort and page by; pure (no I/O): turns a query into SQL + values. */
 
+/**
+ * Text is sorted by the Unicode collation (ICU's root locale, in PostgreSQL and the embedded PGlite
+ * alike): `abbott, Butt, de la Cruz, Évora, Zed` whatever the database's own collation is (C.UTF-8
+ * would put every capital first and `É` after `z`; en_US another way again).
+ */
+const BY_TEXT = 'COLLATE "und-x-icu"';
+
 /** Fields a list can be sorted by, and the SQL each one sorts on. */
 export const CONTACT_SORT_FIELDS = {
   id: 'p.id',
-  first_name: 'p.first_name',
-  last_name: 'p.last_name',
-  email: 'p.email',
-  company_name: 'c.name',
-  city: 'p.city',
+  first_name: `p.first_name ${BY_TEXT}`,
+  last_name: `p.last_name ${BY_TEXT}`,
+  email: `p.email ${BY_TEXT}`,
+  company_name: `c.name ${BY_TEXT}`,
+  city: `p.city ${BY_TEXT}`,
   state: 'p.state',
   zip: 'p.zip',
   created_at: 'p.created_at',
