@@ -63,7 +63,7 @@ describe('contacts ingestion of bad rows and bad files (real PostgreSQL, or PGli
     expect(ann.rows).toEqual([{ zip: '00501', company: 'Lee, Ann & Co' }]);
   });
 
-  it('an unclosed quote rejects its own row only: the rows after it load, with their line numbers', async () => {
+  it("an unclosed quote rejects its own row and its email's other rows: the rows after it load, with their line numbers", async () => {
     const row = (i: number) => `Quo${i},Te,Quote Co,1 St,Reno,NV,89501,,,quote${i}@example.com,Sales`;
     const text = [
       HEADER,
@@ -72,9 +72,10 @@ describe('contacts ingestion of bad rows and bad files (real PostgreSQL, or PGli
       row(2),
       row(3),
       'x,y,z',
+      'Ann,Lee,Lee Co,1 St,Reno,NV,89501,,,Ann@Stray.com,Marketing', // valid, but the row of line 3 names Ann
     ].join('\n');
     const summary = await ingestContactsFile(bed.db.pgPool(), bed.write('stray-quote.csv', text + '\n'));
-    expect(summary).toMatchObject({ status: 'loaded', rowsRead: 5, inserted: 3, rejected: 2 });
+    expect(summary).toMatchObject({ status: 'loaded', rowsRead: 6, inserted: 3, rejected: 3 });
     const rows = await bed.rejectsOf('stray-quote.csv');
     expect(rows).toEqual([
       {
@@ -83,6 +84,11 @@ describe('contacts ingestion of bad rows and bad files (real PostgreSQL, or PGli
         reasons: ['unterminated quoted field starting at line 3'],
       },
       { line_number: 6, raw_line: 'x,y,z', reasons: ['expected 11 columns, found 3'] },
+      {
+        line_number: 7,
+        raw_line: 'Ann,Lee,Lee Co,1 St,Reno,NV,89501,,,Ann@Stray.com,Marketing',
+        reasons: ['another row for this email (line 3) was rejected; the person is left as it was'],
+      },
     ]);
     const loaded = await bed.db
       .pgPool()

@@ -4,6 +4,7 @@ import {
   CONTACT_FIELD_MAX_LENGTH,
   EMAIL_PATTERN,
   emailsOfRejectedRow,
+  emailsOfUnparsedRow,
   headerProblem,
   normalizeZip,
 } from './contact-row';
@@ -161,5 +162,13 @@ describe('contact rows', () => {
     expect(emailsOfRejectedRow([...good.slice(0, 4), 'Apt 2', ...good.slice(4)])).toEqual(['art@venere.org']);
     expect(emailsOfRejectedRow(['x', 'y@z.com', 'Y@Z.com'])).toEqual(['y@z.com']);
     expect(emailsOfRejectedRow([])).toEqual([]);
+  });
+
+  it("names the emails in an unparsed record's raw text (an unclosed quote: no fields)", () => {
+    expect(emailsOfUnparsedRow('Ann,"Lee,Co,1 St,Reno,NV,89501,,,Ann@Stray.com,Sales')).toEqual([
+      'ann@stray.com',
+    ]);
+    expect(emailsOfUnparsedRow('Ann,"x@y.com\r\nBob,b@c.org",x')).toEqual(['x@y.com', 'b@c.org']);
+    expect(emailsOfUnparsedRow('Ann,"Lee,no email here')).toEqual([]);
   });
 });

@@ -131,8 +131,21 @@ export function checkContactRow(fields: readonly string[]): RowCheck {
  * included) name nobody: no valid row can have them.
  */
 export function emailsOfRejectedRow(fields: readonly string[]): string[] {
-  const candidates =
-    fields.length === CONTACT_COLUMNS.length ? [fields[CONTACT_COLUMNS.indexOf('email')]!] : fields;
+  return emailsAmong(
+    fields.length === CONTACT_COLUMNS.length ? [fields[CONTACT_COLUMNS.indexOf('email')]!] : fields,
+  );
+}
+
+/**
+ * The emails (lower-case) named by the raw text of a record the CSV parser gave up on (an unclosed
+ * quote: it has no fields): every piece between commas, quotes and line breaks that looks like an
+ * email (an email never holds those characters).
+ */
+export function emailsOfUnparsedRow(raw: string): string[] {
+  return emailsAmong(raw.split(/[",\r\n]/));
+}
+
+function emailsAmong(candidates: readonly string[]): string[] {
   const emails = new Set<string>();
   for (const field of candidates) {
     const email = field.trim().toLowerCase();

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { CsvRecord } from '../csv/csv-parser';
-import { checkContactRow, emailsOfRejectedRow, headerProblem } from '../contacts/contact-row';
+import {
+  checkContactRow,
+  emailsOfRejectedRow,
+  emailsOfUnparsedRow,
+  headerProblem,
+} from '../contacts/contact-row';
 import { BATCH_BYTES, Batches, storable } from './batches';
 import { ContactsFile, FileChangedError, RejectedFile } from './contacts-file';
 import {
@@ -210,7 +215,7 @@ async function loadOnce(
             line: rec.line,
             raw: rec.raw,
             reasons: check.reasons,
-            emails: emailsOfRejectedRow(rec.fields),
+            emails: rec.error ? emailsOfUnparsedRow(rec.raw) : emailsOfRejectedRow(rec.fields),
           });
       if (!check.ok) rejected++;
       if (full) await batches.flush();
