@@ -18,10 +18,13 @@ const FLOOR_SQL = `
 
 /**
  * The write alone, for context: rows the ETL stored, inserted into target.data again by one statement.
- * The seed's schema checks the foreign key of every row (data.signal_id -> signal).
+ * The seed's schema checks the foreign key of every row (data.signal_id -> signal); the same insert
+ * into NO_FK_TABLE (target.data's columns, primary key and indexes, but no foreign key: CREATE TABLE
+ * ... LIKE never copies one) shows what that check costs.
  */
-const WRITE_SQL = `
-  INSERT INTO target.data ("timestamp", signal_id, value)
+const NO_FK_TABLE = 'target.bench_data_without_fk';
+const writeSql = (table: string) => `
+  INSERT INTO ${table} ("timestamp", signal_id, value)
   SELECT * FROM unnest($1::timestamptz[], $2::smallint[], $3::float8[])`;
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -66,26 +69,33 @@ export async function etlBench(urls: { source: string; target: string; ops: stri
       etl.target
         .pgPool()
         .query('DELETE FROM target.data WHERE "timestamp" >= $1 AND "timestamp" < $2', [from, to]);
-    /** The window's rows as the ETL stored them, inserted again by one statement (median of `runs`). */
+    /**
+     * The window's rows as the ETL stored them, inserted again by one statement into target.data and
+     * into NO_FK_TABLE (median of `runs` each).
+     */
     const writeAlone = async (from: string, to: string, runs: number) => {
-      const stored = await etl.target
-        .pgPool()
-        .query<{ timestamp: Date; signal_id: number; value: number | null }>(
-          'SELECT "timestamp", signal_id, value FROM target.data WHERE "timestamp" >= $1 AND "timestamp" < $2',
-          [from, to],
-        );
+      const pool = etl.target.pgPool();
+      const stored = await pool.query<{ timestamp: Date; signal_id: number; value: number | null }>(
+        'SELECT "timestamp", signal_id, value FROM target.data WHERE "timestamp" >= $1 AND "timestamp" < $2',
+        [from, to],
+      );
       const columns = [
         stored.rows.map((r) => r.timestamp),
         stored.rows.map((r) => r.signal_id),
         stored.rows.map((r) => r.value),
       ];
-      const times: number[] = [];
+      const withFk: number[] = [];
+      const withoutFk: number[] = [];
       for (let i = 0; i < runs; i++) {
         await clearTarget(from, to);
-        times.push(await timed(() => etl.target.pgPool().query(WRITE_SQL, columns)));
+        withFk.push(await timed(() => pool.query(writeSql('target.data'), columns)));
+        await pool.query(`TRUNCATE ${NO_FK_TABLE}`);
+        withoutFk.push(await timed(() => pool.query(writeSql(NO_FK_TABLE), columns)));
       }
-      return { rows: stored.rowCount ?? 0, ms: median(times) };
+      return { rows: stored.rowCount ?? 0, ms: median(withFk), withoutFkMs: median(withoutFk) };
     };
+    await etl.target.pgPool().query(`DROP TABLE IF EXISTS ${NO_FK_TABLE}`);
+    await etl.target.pgPool().query(`CREATE TABLE ${NO_FK_TABLE} (LIKE target.data INCLUDING ALL)`);
     for (let i = 0; i < 5; i++) {
       await clearTarget(day[0]!, day[1]!);
       oneDate.push(await timed(() => etl.executor.run(etl.pipeline, '2024-10-01', 'cli')));
@@ -101,6 +111,7 @@ export async function etlBench(urls: { source: string; target: string; ops: stri
     for (let i = 0; i < 5; i++) fetchOnly.push(await timed(async () => (await fetch(ndjsonUrl)).text()));
     results.push(
       timeContext(`part: INSERT of the date's ${dayWrite.rows} rows alone`, dayWrite.ms, median(oneFloor)),
+      timeContext('part: the same INSERT without the foreign key', dayWrite.withoutFkMs, median(oneFloor)),
       timeContext("part: plain fetch() of the date's NDJSON alone", median(fetchOnly), median(oneFloor)),
     );
 
@@ -128,8 +139,13 @@ export async function etlBench(urls: { source: string; target: string; ops: stri
     const periodWrite = await writeAlone(period[0]!, period[1]!, 3);
     results.push(
       timeContext(`part: INSERT of the period's ${periodWrite.rows} rows alone`, periodWrite.ms, periodFloor),
+      timeContext('part: the same INSERT without the foreign key', periodWrite.withoutFkMs, periodFloor),
     );
   } finally {
+    await etl.target
+      .pgPool()
+      .query(`DROP TABLE IF EXISTS ${NO_FK_TABLE}`)
+      .catch(() => undefined);
     await etl.close();
     await source.close();
     await stopApp(app);
