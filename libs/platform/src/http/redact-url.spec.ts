@@ -15,7 +15,7 @@ describe('redactUrl', () => {
     expect(redactUrl('/x?password')).toBe('/x?password=[redacted]');
   });
 
-  it('hides secret parameters named with bracket suffixes, plain or percent-encoded', () => {
+  it('hides secret parameters named with bracket suffixes (plain or percent-encoded), dotted parts or hyphens', () => {
     for (const name of [
       'access_token[]',
       'access_token[0]',
@@ -30,6 +30,9 @@ describe('redactUrl', () => {
       expect(redactUrl(`/v1/contacts?${name}=SECRET&limit=5`)).toBe(
         `/v1/contacts?${name}=[redacted]&limit=5`,
       );
+    }
+    for (const name of ['access-token', 'API-Key', 'auth.token', 'auth.access-token', 'a.b[secret]']) {
+      expect(redactUrl(`/x?${name}=SECRET&limit=5`)).toBe(`/x?${name}=[redacted]&limit=5`);
     }
     expect(redactUrl('/x?access_token[]=S1&access_token[]=S2')).toBe(
       '/x?access_token[]=[redacted]&access_token[]=[redacted]',
@@ -58,6 +61,7 @@ describe('redactUrl', () => {
       '/v1/contacts?limit=5&offset=10&sort=-last_name',
       '/v1/contacts?q=access_token%5B%5D&city=Jos%C3%A9&state=%',
       '/v1/contacts?tokens=1&my_token=2&keyword=3&access_tokens[]=4&passwords=5',
+      '/v1/contacts?my-token=1&auth.tokens=2&sort=-last_name&a.b=3',
       '/v1/contacts?department[]=Sales&department%5B%5D=Legal&filter[city]=Paris',
       '/v1/contacts?%E9=1&%zz=2&=3&&',
       '/v1/contacts?',

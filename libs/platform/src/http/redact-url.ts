@@ -10,8 +10,9 @@ const utf8 = new TextDecoder('utf-8');
 /**
  * A request URL fit for the log: the values of secret-looking query parameters replaced by "[redacted]".
  * A parameter name is compared decoded (percent escapes, even malformed or doubly encoded ones, and "+"
- * as a space), and with its bracket suffixes too: `access_token[]`, `access%5Ftoken%5B%5D` and
- * `auth[token]` are secret. The name stays as sent.
+ * as a space), and with its bracket suffixes and dotted parts too: `access_token[]`,
+ * `access%5Ftoken%5B%5D`, `auth[token]`, `auth.token` and `access-token` are secret. The name stays
+ * as sent.
  */
 export function redactUrl(url: string): string {
   const query = url.indexOf('?');
@@ -29,13 +30,14 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Whether a raw parameter name, or any part of it between brackets (`access_token[]`, `auth[token]`,
- * even unbalanced as `token[`), names a secret.
+ * Whether a raw parameter name, or any part of it between brackets or after a dot (`access_token[]`,
+ * `auth[token]`, even unbalanced as `token[`, `auth.token`), names a secret; "-" counts as "_"
+ * (`access-token`, `api-key`).
  */
 function isSecret(rawName: string): boolean {
   return decodeName(rawName)
-    .split(/[[\]]/)
-    .some((part) => SECRET_PARAMETER.test(part.trim()));
+    .split(/[[\].]/)
+    .some((part) => SECRET_PARAMETER.test(part.trim().replaceAll('-', '_')));
 }
 
 /**
