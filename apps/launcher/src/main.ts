@@ -19,6 +19,7 @@ import {
   portSetting,
   recordsTokens,
   services,
+  shownInTerminal,
   type ServiceSpec,
 } from './services';
 import { seedDropFolder } from './drop-folder';
@@ -31,14 +32,16 @@ function say(line: string): void {
   process.stdout.write(`[caudal] ${line}\n`);
 }
 
-/** Prints a child's lines with its name; JSON log lines below `warn` are kept out of the terminal. */
+/** The apps' log level (LOG_LEVEL, default warn): also what the terminal shows of their JSON logs. */
+const logLevel = process.env['LOG_LEVEL'] || 'warn';
+
+/** Prints a child's lines with its name; JSON log lines below `logLevel` are kept out of the terminal. */
 function prefixed(child: ChildProcess, name: string, seen: string[]): void {
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
       seen.push(line);
-      const level = /^\{"level":(\d+)/.exec(line)?.[1];
-      if (level === undefined || Number(level) >= 40) process.stdout.write(`[${name}] ${line}\n`);
+      if (shownInTerminal(line, logLevel)) process.stdout.write(`[${name}] ${line}\n`);
     });
   }
 }
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
         timeZone: process.env['RELATIONS_TIME_ZONE'] || 'America/Bogota',
       },
       ...recordsTokens(process.env),
-      logLevel: process.env['LOG_LEVEL'] || 'warn',
+      logLevel,
     });
     for (const spec of specs) {
       for (const args of spec.prepare) {

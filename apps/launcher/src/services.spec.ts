@@ -6,6 +6,7 @@ import {
   recordsTokens,
   scheduleText,
   services,
+  shownInTerminal,
   type LauncherSettings,
 } from './services';
 
@@ -86,5 +87,17 @@ describe('launcher: port and folder settings', () => {
     const env = { INIT_CWD: '/home/me', RECORDS_INBOX: 'drop/in' };
     expect(folderSetting(env, 'RECORDS_INBOX', '/home/.caudal/inbox', '/repo')).toBe('/home/me/drop/in');
     expect(folderSetting({}, 'RECORDS_INBOX', '/home/.caudal/inbox', '/repo')).toBe('/home/.caudal/inbox');
+  });
+});
+
+describe('launcher: what reaches the terminal', () => {
+  const line = (level: number) => `{"level":${level},"time":1,"msg":"m"}`;
+  it('shows JSON log lines at the LOG_LEVEL and above (warn by default), and every other line', () => {
+    expect([30, 40, 50].map((level) => shownInTerminal(line(level), 'warn'))).toEqual([false, true, true]);
+    expect([10, 20, 30].map((level) => shownInTerminal(line(level), 'debug'))).toEqual([false, true, true]);
+    expect(shownInTerminal(line(30), 'info')).toBe(true);
+    expect(shownInTerminal(line(60), 'silent')).toBe(false);
+    expect(shownInTerminal('  12/23  52%  ETA 1s', 'silent')).toBe(true);
+    expect(shownInTerminal('Error: boom', 'error')).toBe(true);
   });
 });

@@ -88,6 +88,29 @@ export interface LauncherSettings {
   logLevel: string;
 }
 
+/** pino's level numbers. */
+const PINO_LEVELS: Record<string, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+};
+
+/**
+ * Whether a child's output line reaches the terminal under `npm start`'s LOG_LEVEL (default warn):
+ * a JSON log line when its level is at least that one (none under `silent`), any other line (progress,
+ * a crash's stack) always. The workers log at info even under warn, for the launcher's own use of
+ * their lines (readiness, a failure's last lines), so this is what keeps the terminal quiet.
+ */
+export function shownInTerminal(line: string, logLevel: string): boolean {
+  const level = /^\{"level":(\d+)/.exec(line)?.[1];
+  if (level === undefined) return true;
+  const threshold = logLevel === 'silent' ? Infinity : (PINO_LEVELS[logLevel] ?? PINO_LEVELS['warn']!);
+  return Number(level) >= threshold;
+}
+
 /** The first token of a comma list (the one the banner's curl lines use). */
 
 export function services(settings: LauncherSettings): ServiceSpec[] {

@@ -49,7 +49,7 @@ const DEFAULT_PORT = 54320;
 const instances = new Map<string, Promise<EmbeddedPostgres>>();
 
 function urlFor(port: number): string {
-  // The database name is ignored by pglite-socket: every client gets "postgres".
+  // The database name is ignored by the embedded server (PGlite has one database): every client gets "postgres".
   return `postgres://postgres@${HOST}:${port}/postgres`;
 }
 

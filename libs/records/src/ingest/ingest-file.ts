@@ -40,7 +40,7 @@ export interface IngestionSummary {
 }
 
 const UNIQUE_VIOLATION = '23505';
-/** Deadlock detected, serialization failure: the whole file is tried again, up to ATTEMPTS times. */
+/** Deadlock detected, serialization failure: the whole file is tried again, up to ATTEMPTS tries in all. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 3;
 

@@ -12,7 +12,7 @@ const CHUNK = 20_000;
 
 // Arrays in, one statement per chunk: bulk and idempotent (rows that already hold the same values
 // are neither rewritten nor counted as updated). COPY is not used because it does not work through
-// the embedded server (pglite-socket).
+// the embedded server (PGlite).
 const UPSERT = `
   WITH upserted AS (
     INSERT INTO source.data ("timestamp", wind_speed, power, ambient_temperature)
