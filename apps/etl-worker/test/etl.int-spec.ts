@@ -129,7 +129,7 @@ describe('telemetry ETL end to end', () => {
     }
   });
 
-  it('backfills the whole seeded period with a concurrency cap', async () => {
+  it('backfills the whole seeded period at concurrency 4 (the cap itself: ledger suite)', async () => {
     const etl = await bed.runtime();
     const dates = partitionRange('2024-10-01', '2024-10-23', 'daily');
     const summary = await runBackfill(etl.executor, etl.pipeline, dates, { concurrency: 4 });
@@ -223,6 +223,32 @@ describe('telemetry ETL end to end', () => {
       const result = await etl.executor.run(etl.pipeline, '2024-10-09', 'cli'); // ~900 ms in all
       expect(result).toMatchObject({ status: 'succeeded', outcome: { rowsRead: 6 } });
     } finally {
+      server.close();
+    }
+  });
+
+  it('a stream silent for longer than the timeout is cut and retried; then the run fails, the target untouched', async () => {
+    let requests = 0;
+    const server = createServer((_, response) => {
+      requests++;
+      response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      response.write(readingLine('2024-10-12T00:00:00.000Z')); // then nothing, and no end
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const seeded = await bed.runtime();
+      await seeded.executor.run(seeded.pipeline, '2024-10-12', 'cli');
+      const before = await bed.targetRows(seeded, '2024-10-12');
+      expect(before).toHaveLength(1152);
+      const etl = await bed.runtime({ CONNECTOR_API_URL: url, ETL_REQUEST_TIMEOUT_MS: '300' });
+      const result = await etl.executor.run(etl.pipeline, '2024-10-12', 'cli');
+      expect(result).toMatchObject({ status: 'failed', attempts: 2 });
+      expect(result.error).toMatch(/connector API timed out/);
+      expect(requests).toBe(2 * 3); // 3 requests in each of the run's 2 attempts
+      expect(await bed.targetRows(etl, '2024-10-12')).toEqual(before);
+    } finally {
+      server.closeAllConnections();
       server.close();
     }
   });

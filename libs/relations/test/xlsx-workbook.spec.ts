@@ -101,10 +101,14 @@ describe('XlsxWorkbook (streaming) against exceljs', () => {
         }).length;
       const workbook = await XlsxWorkbook.open(path);
       let rows = 0;
+      let openWhileReading = 0;
       for await (const row of workbook.rows('Large')) {
         expect(row.values).toHaveLength(300);
+        openWhileReading = openOnFile();
         if (++rows === 3) break;
       }
+      expect(rows).toBe(3);
+      expect(openWhileReading).toBe(1); // the reader had not reached the end of the file
       await new Promise((resolve) => setTimeout(resolve, 50)); // the file closes asynchronously
       expect(openOnFile()).toBe(0);
     } finally {

@@ -72,5 +72,20 @@ describe('source seeding (real PostgreSQL, or PGlite when TEST_POSTGRES_URL is u
     expect(result.inserted).toBe(2880 - (23 * 60 + 1));
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM source.data');
     expect(rows[0]!.n).toBe(33_061 + result.inserted);
+    // An overlapped reading (2024-10-23T12:00, minute 720 of the random period) and a new one
+    // (2024-10-24T12:00) now hold the random values.
+    for (const i of [720, 2160]) {
+      const stored = await pool.query(
+        `SELECT wind_speed, power, ambient_temperature FROM source.data WHERE "timestamp" = $1`,
+        [new Date(Date.UTC(2024, 9, 23) + i * 60_000)],
+      );
+      expect(stored.rows).toEqual([
+        {
+          wind_speed: random.windSpeed[i],
+          power: random.power[i],
+          ambient_temperature: random.ambientTemperature[i],
+        },
+      ]);
+    }
   });
 });
