@@ -6,3 +6,4 @@ export {
   type TestMysqlOrPostgres,
 } from './test-mysql';
 export { freePort } from './free-port';
+export { describePostgresSchema, schemaBuiltTwoWays } from './readable-sql';
