@@ -136,7 +136,12 @@ describe('etl CLI and interrupted runs', () => {
     );
   });
 
-  it('Ctrl-C during a backfill records the run in progress as interrupted, starts no more, exits 1', async () => {
+  it('Ctrl-C during a backfill records the run in progress as interrupted, leaves its date as it was, starts no more, exits 1', async () => {
+    // The first date already holds rows (an earlier run): the interrupted re-run must leave them be.
+    const etl = await bed.runtime();
+    expect(await etl.executor.run(etl.pipeline, '2024-10-20', 'cli')).toMatchObject({ status: 'succeeded' });
+    const before = await bed.targetRows(etl, '2024-10-20');
+    expect(before).toHaveLength(1152);
     // A connector that sends one reading and then stalls: the run is in progress until interrupted.
     let requests = 0;
     const server = createServer((_, response) => {
@@ -177,8 +182,6 @@ describe('etl CLI and interrupted runs', () => {
     try {
       for (let i = 0; i < 300 && requests === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(requests).toBe(1);
-      const etl = await bed.runtime();
-      const before = await bed.targetRows(etl, '2024-10-20');
       const nextAttempts = (await etl.ledger.attempts(etl.pipeline.name, '2024-10-21')).length;
       child.kill('SIGINT');
       expect(await exited).toBe(1);
@@ -189,7 +192,7 @@ describe('etl CLI and interrupted runs', () => {
       const attempts = await etl.ledger.attempts(etl.pipeline.name, '2024-10-20');
       expect(attempts.at(-1)).toMatchObject({ status: 'failed' });
       expect(attempts.at(-1)!.error).toMatch(/^interrupted: stopped by SIGINT/);
-      expect(await bed.targetRows(etl, '2024-10-20')).toEqual(before); // nothing written
+      expect(await bed.targetRows(etl, '2024-10-20')).toEqual(before); // not replaced, not emptied
       expect(await etl.ledger.attempts(etl.pipeline.name, '2024-10-21')).toHaveLength(nextAttempts);
     } finally {
       child.kill('SIGKILL');

@@ -184,19 +184,44 @@ describe('run ledger and executor (real PostgreSQL, or PGlite when TEST_POSTGRES
     });
 
     it('a long run keeps its attempt alive by its heartbeat: a start meanwhile is skipped, not a second run', async () => {
-      // Beats every 50 ms, so silence is 300 ms; the run takes 800 ms.
-      const beating = () =>
-        new PartitionExecutor({ ledger, logger: createLogger('t', 'silent'), heartbeatEveryMs: 50 });
+      // Beats every 300 ms (it would stop itself after 900 ms without a heartbeat landing).
+      const beating = new PartitionExecutor({
+        ledger,
+        logger: createLogger('t', 'silent'),
+        heartbeatEveryMs: 300,
+      });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
       let calls = 0;
-      const slow = pipeline(async () => {
+      let stopped: unknown;
+      const slow = pipeline(async (_, context) => {
         calls++;
-        await new Promise((r) => setTimeout(r, 800));
+        context.signal.addEventListener('abort', () => (stopped = context.signal.reason));
+        await released; // runs until the test has tried the second start
         return { rowsRead: 1, rowsWritten: 1 };
       });
-      const first = beating().run(slow, '2024-02-06', 'cli');
-      await new Promise((r) => setTimeout(r, 500));
-      expect(await beating().run(slow, '2024-02-06', 'cli')).toMatchObject({ status: 'skipped' });
+      const first = beating.run(slow, '2024-02-06', 'cli');
+      const freshHeartbeat = `SELECT heartbeat_at > now() - interval '1 minute' AS fresh FROM ops.pipeline_runs
+                         WHERE pipeline = 'p' AND partition_key = '2024-02-06' AND status = 'running'`;
+      for (let i = 0; i < 100 && calls === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(calls).toBe(1);
+      // The attempt as if silent for an hour, far past the 3 min after which others take it over:
+      // only a heartbeat stamped since keeps it alive.
+      await ops
+        .pgPool()
+        .query(
+          `UPDATE ops.pipeline_runs SET heartbeat_at = now() - interval '1 hour' WHERE pipeline = 'p' AND partition_key = '2024-02-06' AND status = 'running'`,
+        );
+      let fresh = false;
+      for (let i = 0; i < 100 && !fresh; i++) {
+        fresh = (await ops.pgPool().query<{ fresh: boolean }>(freshHeartbeat)).rows[0]?.fresh === true;
+        if (!fresh) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(fresh).toBe(true); // a heartbeat has landed
+      expect(await executor().run(slow, '2024-02-06', 'cli')).toMatchObject({ status: 'skipped' });
+      release();
       expect(await first).toMatchObject({ status: 'succeeded' });
+      expect(stopped).toBeUndefined(); // the run kept its hold throughout
       expect(calls).toBe(1);
       expect((await rows('2024-02-06')).map((r) => r.status)).toEqual(['succeeded', 'skipped']);
     });

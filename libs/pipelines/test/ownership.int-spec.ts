@@ -68,19 +68,26 @@ describe('partition ownership (real PostgreSQL, or PGlite when TEST_POSTGRES_URL
   it('an attempt failed as abandoned while it runs is stopped by its next heartbeat, and not retried', async () => {
     let calls = 0;
     let started = false;
+    let reason = '';
     const stoppable = pipeline('taken', async (_, context) => {
       calls++;
       started = true;
       await new Promise((_, reject) =>
-        context.signal.addEventListener('abort', () => reject(context.signal.reason as Error)),
+        context.signal.addEventListener('abort', () => {
+          reason = (context.signal.reason as Error).message;
+          reject(context.signal.reason as Error);
+        }),
       );
       throw new Error('unreachable');
     });
-    const executor = new PartitionExecutor({ ledger, logger, heartbeatEveryMs: 50 });
+    // Beats every 300 ms: a heartbeat has 600 ms to land before the attempt stops itself for silence
+    // (a slow UPDATE on a busy machine), which would be another stop than the one this test is about.
+    const executor = new PartitionExecutor({ ledger, logger, heartbeatEveryMs: 300 });
     const running = executor.run(stoppable, '2024-03-01', 'cli');
     await until(() => started);
     await failAsAbandoned('taken', '2024-03-01');
     const result = await running;
+    expect(reason).toBe('another worker failed this attempt as abandoned'); // its heartbeat learnt it
     expect(result).toMatchObject({ status: 'failed', attempts: 1, error: TAKEN_OVER, lostHold: true });
     expect(calls).toBe(1);
     expect(await rows('taken', '2024-03-01')).toEqual([
@@ -125,62 +132,87 @@ describe('partition ownership (real PostgreSQL, or PGlite when TEST_POSTGRES_URL
     ['fail', RefusingLedger, '2024-03-03'],
     ['hang', HangingLedger, '2024-03-09'],
   ])('an attempt whose heartbeats %s stops before others may take it over', async (_, CutOffLedger, date) => {
+    // Beats every 400 ms: the run stops after 1.2 s without a heartbeat landing; others may take
+    // its partition over after 2.4 s of silence.
+    const heartbeatEveryMs = 400;
+    /** Another worker starting the partition, as the executor does: refused while the attempt is alive. */
+    const takeOver = () =>
+      new RunLedger(ops.pgPool(), 'other-host:1:0th3r000').start('cut-off', date, 'cli', 1, {
+        silentAfterMs: 6 * heartbeatEveryMs,
+      });
     let reason = '';
+    let takenOverWhenStopped: boolean | undefined;
     const stoppable = pipeline('cut-off', async (_, context) => {
       await new Promise((_, reject) =>
         context.signal.addEventListener('abort', () => {
           reason = (context.signal.reason as Error).message;
-          reject(context.signal.reason as Error);
+          // At the moment the run is told to stop, no other worker may have taken its partition.
+          void takeOver().then(
+            (run) => {
+              takenOverWhenStopped = run !== undefined;
+              reject(context.signal.reason as Error);
+            },
+            (error: unknown) => reject(error as Error),
+          );
         }),
       );
       throw new Error('unreachable');
     });
-    // Beats every 200 ms: others may take over after 1.2 s of silence; the run stops after 0.6 s.
-    const started = performance.now();
     const executor = new PartitionExecutor({
       ledger: new CutOffLedger(ops.pgPool()),
       logger,
-      heartbeatEveryMs: 200,
+      heartbeatEveryMs,
     });
     const result = await executor.run(stoppable, date, 'cli');
-    expect(performance.now() - started).toBeLessThan(1200);
     expect(reason).toMatch(/^no heartbeat reached the ledger for \d+ s$/);
+    expect(takenOverWhenStopped).toBe(false);
     expect(result).toMatchObject({ status: 'failed', attempts: 1, lostHold: true });
-    const [[status, error]] = (await rows('cut-off', date)) as [[string, string]];
-    expect(status).toBe('failed');
-    expect(error).toMatch(/^stopped: no heartbeat reached the ledger for \d+ s$/);
+    expect(await rows('cut-off', date)).toEqual([
+      ['failed', expect.stringMatching(/^stopped: no heartbeat reached the ledger for \d+ s$/)],
+      ['skipped', 'another run of this partition was running'], // the start refused while it stopped
+    ]);
   });
 
   it('a heartbeat that answers after its attempt has ended does not stop the retry', async () => {
+    // Attempt 1 fails while its heartbeat is in flight; the heartbeat answers (late: the attempt is
+    // no longer running) while the failure is being recorded, before the executor decides to retry.
+    let heartbeatSent!: () => void;
+    const sent = new Promise<void>((resolve) => (heartbeatSent = resolve));
+    let attemptFailed!: () => void;
+    const failed = new Promise<void>((resolve) => (attemptFailed = resolve));
+    let lateAnswers = 0;
     /** A heartbeat that answers late, and a ledger slow to record a failure (a busy server). */
     class SlowLedger extends RunLedger {
       override async heartbeat(): Promise<boolean> {
-        await new Promise((r) => setTimeout(r, 60));
+        heartbeatSent();
+        await failed;
+        lateAnswers++;
         return false; // by then the attempt has ended (it failed), so it is no longer running
       }
       override async fail(id: string, error: string, metadata: Record<string, unknown>): Promise<boolean> {
-        await new Promise((r) => setTimeout(r, 400));
+        attemptFailed();
+        // One turn of the event loop: the heartbeat's answer has reached the executor by then.
+        await new Promise((r) => setImmediate(r));
         return super.fail(id, error, metadata);
       }
     }
     let calls = 0;
-    // Attempt 1 sends a heartbeat at 50 ms, fails at 70 ms; the heartbeat answers at 110 ms, while
-    // the failure is being recorded (until 470 ms), before the executor decides to retry.
     const flaky = pipeline('late-beat', async () => {
       if (++calls > 1) return { rowsRead: 1, rowsWritten: 1 };
-      await new Promise((r) => setTimeout(r, 70));
+      await sent;
       throw new Error('source busy');
     });
     const executor = new PartitionExecutor({
       ledger: new SlowLedger(ops.pgPool()),
       logger,
-      heartbeatEveryMs: 50,
+      heartbeatEveryMs: 300,
       wait: async () => undefined,
     });
     expect(await executor.run(flaky, '2024-03-10', 'cli')).toMatchObject({
       status: 'succeeded',
       attempts: 2,
     });
+    expect(lateAnswers).toBeGreaterThanOrEqual(1);
     expect(await rows('late-beat', '2024-03-10')).toEqual([
       ['failed', 'source busy'],
       ['succeeded', null],

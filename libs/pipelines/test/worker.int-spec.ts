@@ -155,26 +155,67 @@ describe('schedule -> queue -> worker (pg-boss on real PostgreSQL, or PGlite)', 
         run: async () => ({ rowsRead: 1, rowsWritten: 1 }),
       });
       const startWorker = () => startReplica(pg.url, ledger, pipeline);
-      // Hold the claim in flight: a lock on pg-boss's job table blocks the worker's fetch until released.
-      const worker = await startWorker();
-      expect(await worker.queue.enqueue(pipeline, '2024-07-01', 'backfill')).toBe(true);
+      const logger = createLogger('worker-test', 'silent');
+      const enqueuer = await PipelineQueue.start(pg.url, ledger, logger);
+      await enqueuer.ensureQueue(pipeline);
+      expect(await enqueuer.enqueue(pipeline, '2024-07-01', 'backfill')).toBe(true);
+      await enqueuer.stop();
+      // The queue's own partition of pg-boss's job table: locking it blocks this queue's claims only
+      // (not pg-boss's internal queues), so the one session waiting on it is the worker's claim.
+      const {
+        rows: [queue],
+      } = await ops
+        .pgPool()
+        .query<{ jobs: string }>(
+          `SELECT 'pgboss.' || quote_ident(partition_name) AS jobs FROM pgboss.queue WHERE name = 'claim-race'`,
+        );
+      const claimWaiting = async () => {
+        // pg_stat_activity from a fresh statement (outside the blocker's transaction, which would
+        // keep one snapshot of it): a session of this database waiting for the lock on the table.
+        const { rows } = await ops.pgPool().query(
+          `SELECT 1 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted
+             WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND l.relation = $1::regclass`,
+          [queue!.jobs],
+        );
+        return rows.length > 0;
+      };
+      // Hold the claim in flight: the lock, taken before the worker starts, blocks its first fetch.
       const blocker = await ops.pgPool().connect();
-      let closed: Promise<void>;
+      let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+      let closed: Promise<void> | undefined;
       try {
         await blocker.query('BEGIN');
-        await blocker.query('LOCK TABLE pgboss.job IN EXCLUSIVE MODE');
-        await new Promise((r) => setTimeout(r, 1500)); // the worker polls (every second) and waits on the lock
+        await blocker.query(`LOCK TABLE ${queue!.jobs} IN EXCLUSIVE MODE`);
+        worker = await startWorker();
+        let waiting = false;
+        for (let i = 0; i < 300 && !(waiting = await claimWaiting()); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(waiting).toBe(true); // the worker's claim is blocked on the lock
+        let stopping = false;
+        const stop = worker.queue.stop.bind(worker.queue);
+        worker.queue.stop = () => {
+          stopping = true; // stop() ends the claiming loop at once, then waits for its claim
+          return stop();
+        };
         closed = worker.app.close();
-        await new Promise((r) => setTimeout(r, 300));
+        for (let i = 0; i < 300 && !stopping; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(stopping).toBe(true);
         await blocker.query('COMMIT'); // the claim goes through while the worker is stopping
       } finally {
+        await blocker.query('ROLLBACK'); // after COMMIT, a no-op; after a failure, frees the worker
         blocker.release();
+        await (closed ?? worker?.app.close());
       }
-      await closed;
       const { rows } = await ops
         .pgPool()
         .query(`SELECT state FROM pgboss.job WHERE name = 'claim-race' AND state = 'active'`);
       expect(rows).toEqual([]); // nothing claimed and abandoned
+      // The claim did go through during the shutdown: the job's run was recorded as interrupted.
+      expect((await ledger.attempts('claim-race', '2024-07-01')).map((a) => [a.status, a.error])).toEqual([
+        ['skipped', 'interrupted: the worker shut down'],
+        ['queued', null],
+      ]);
       const dates = ['2024-07-01'];
       const last = await startWorker();
       try {
